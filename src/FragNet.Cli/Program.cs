@@ -1,0 +1,6 @@
+using System.CommandLine;
+using FragNet.Cli;
+
+var root = new RootCommand("FragNet: a zero-copy network stack with sk_buff-style paged fragments and fragment destructors.");
+root.Subcommands.Add(BuffersCommand.Create());
+return root.Parse(args).Invoke();

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every FragNet test. Installs what the tests need first (as root, through apt) so a fresh Debian machine with
+# the .NET SDK is enough. Prints dotnet test's per-assembly summary lines; exits non-zero if any test failed.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# System packages the test suites need. The buffer core needs none yet; later layers add tshark, tcpdump,
+# nfs-ganesha, rpcbind and libnfs-utils here.
+APT_PACKAGES=()
+if ((${#APT_PACKAGES[@]})); then
+  missing=()
+  for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  if ((${#missing[@]})); then
+    if [[ $EUID -ne 0 ]]; then
+      echo "test.sh: need root to install: ${missing[*]}" >&2
+      exit 2
+    fi
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+  fi
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet build FragNet.slnx -c Release -nologo -v quiet
+dotnet test FragNet.slnx -c Release --no-build -nologo --logger "console;verbosity=minimal"
