@@ -4,9 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# System packages the test suites need. The buffer core needs none yet; later layers add tshark, tcpdump,
-# nfs-ganesha, rpcbind and libnfs-utils here.
-APT_PACKAGES=()
+# System packages the test suites need: tcpdump and tshark read FragNet's captures and check filter parity.
+# Later layers add nfs-ganesha, rpcbind and libnfs-utils here.
+APT_PACKAGES=(tcpdump tshark)
 if ((${#APT_PACKAGES[@]})); then
   missing=()
   for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
@@ -15,8 +15,9 @@ if ((${#APT_PACKAGES[@]})); then
       echo "test.sh: need root to install: ${missing[*]}" >&2
       exit 2
     fi
+    echo "test.sh: installing ${missing[*]}" >&2
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
 fi
 

@@ -72,4 +72,43 @@ public enum DropReason
 
     /// <summary>The buffer was torn down with its owner (socket or device closed).</summary>
     OwnerClosed,
+
+    /// <summary>ICMP checksum failed.</summary>
+    IcmpChecksum,
+
+    /// <summary>An IPv4 option runs past the header or has an impossible length.</summary>
+    IpOptionMalformed,
+
+    /// <summary>A TCP option runs past the header or has an impossible length.</summary>
+    TcpOptionMalformed,
+
+    /// <summary>An IPv4 version other than 4, or a header length below 20 bytes.</summary>
+    IpVersionOrHeaderLength,
+
+    /// <summary>IPv4 fragments overlap inconsistently, or a fragment runs past 65535 bytes.</summary>
+    IpFragmentMalformed,
+
+    /// <summary>IPv4 reassembly ran out of its memory or datagram limit.</summary>
+    IpReassemblyLimit,
+
+    /// <summary>IPv4 reassembly timed out before all fragments arrived.</summary>
+    IpReassemblyTimeout,
+
+    /// <summary>No route to the destination.</summary>
+    NoRoute,
+
+    /// <summary>The next hop's link-layer address could not be resolved (ARP).</summary>
+    NeighbourUnresolved,
+
+    /// <summary>The packet is larger than the link's MTU and may not be fragmented.</summary>
+    PacketTooBig,
+
+    /// <summary>A TCP segment failed RFC 9293 acceptability or RFC 5961 validation.</summary>
+    TcpInvalidSegment,
+
+    /// <summary>A TCP RST outside the window, or not exactly at RCV.NXT (RFC 5961 §3).</summary>
+    TcpResetInvalid,
+
+    /// <summary>A frame type or link-layer protocol this stack does not handle.</summary>
+    UnknownLinkProtocol,
 }

@@ -1,0 +1,82 @@
+using FragNet.Buffers;
+using FragNet.Stack.Tcp;
+using FragNet.Stack.Udp;
+using FragNet.Wire;
+
+namespace FragNet.Stack;
+
+/// <summary>UDP: binding, the receive demultiplexer, and sending.</summary>
+public sealed partial class NetInterface
+{
+    private readonly Dictionary<ushort, UdpSocket> _udp = [];
+
+    /// <summary>Binds <paramref name="port"/>.</summary>
+    public UdpSocket UdpBind(ushort port, int receiveBuffer = 256 * 1024)
+    {
+        if (port == 0 || _udp.ContainsKey(port))
+        {
+            throw new InvalidOperationException($"UDP port {port} is taken or invalid");
+        }
+
+        var socket = new UdpSocket(port, receiveBuffer);
+        _udp[port] = socket;
+        return socket;
+    }
+
+    /// <summary>Unbinds and frees waiting datagrams.</summary>
+    public void UdpClose(UdpSocket socket)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        _udp.Remove(socket.Port);
+        socket.IsOpen = false;
+        socket.Clear();
+    }
+
+    /// <summary>Sends one datagram (copied). Returns false, counted as a drop, if it does not fit the MTU.</summary>
+    public bool UdpSend(UdpSocket socket, Ipv4Endpoint to, ReadOnlySpan<byte> data, Instant now)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        var udp = new UdpRepr(socket.Port, to.Port, data.Length);
+        if (udp.BufferLength + Ipv4Field.MinHeaderLength > _device.Mtu)
+        {
+            Count(DropReason.PacketTooBig);
+            return false;
+        }
+
+        SkBuff skb = _cache.Alloc(TcpSocket.MaxHeaderRoom + udp.BufferLength);
+        skb.Reserve(TcpSocket.MaxHeaderRoom);
+        Span<byte> body = skb.Put(udp.BufferLength);
+        data.CopyTo(body[udp.HeaderLength..]);
+        udp.Emit(body, Address.Address, to.Address);
+        skb.TransportHeader = 0;
+        TransmitIpv4(skb, to.Address, IpProtocol.Udp, now);
+        return true;
+    }
+
+    private void ReceiveUdp(in Ipv4Repr ip, SkBuff skb)
+    {
+        if (!skb.PullTail(UdpField.HeaderLength))
+        {
+            Drop(skb, DropReason.PacketTooSmall);
+            return;
+        }
+
+        skb.Linearize(); // datagrams are at most an MTU (reassembled ones are rare): the checksum view wants one span
+        if (!UdpPacket.TryCreate(skb.LinearData, out UdpPacket packet, out DropReason reason)
+            || !UdpRepr.TryParse(packet, ip.Source, ip.Destination, out UdpRepr udp, out reason))
+        {
+            Drop(skb, reason);
+            return;
+        }
+
+        if (!_udp.TryGetValue(udp.DestinationPort, out UdpSocket? socket))
+        {
+            Drop(skb, DropReason.NoSocket);
+            return;
+        }
+
+        skb.Trim(UdpField.HeaderLength + udp.PayloadLength);
+        skb.Pull(UdpField.HeaderLength);
+        socket.Deliver(new Ipv4Endpoint(ip.Source, udp.SourcePort), skb);
+    }
+}

@@ -1,0 +1,393 @@
+using FragNet.Buffers;
+using FragNet.Wire;
+
+namespace FragNet.Stack.Tcp;
+
+/// <summary>
+/// One TCP connection (RFC 9293), sans-IO: segments go in through <see cref="Process"/>, come out through
+/// <see cref="TryDispatch"/>, and time enters only as the <c>now</c> arguments; <see cref="PollAt"/> says when the
+/// socket next needs <see cref="Poll"/>.
+/// </summary>
+/// <remarks>
+/// <para>The buffer path (the point of the product): the send queue holds payload-only <see cref="SkBuff"/>s covering
+/// <c>[SND.UNA, SND.UNA + queued)</c>. <see cref="Send"/> copies into pool pages; <see cref="SendPages"/> attaches
+/// the caller's pages zero-copy with their <see cref="FragDestructor"/>. Transmission hands the caller a
+/// <see cref="SkBuff.Clone"/> of the queued range (a <see cref="SkBuff.PskbCopy"/> if an earlier transmission of it is
+/// still alive), as Linux's <c>tcp_transmit_skb</c>; acknowledged data is freed or split off and freed, which drops
+/// the frags. So a lent page stays referenced while it is queued, in flight in a device, or waiting for an ACK, and
+/// its destructor runs exactly when the last of those lets go.</para>
+/// <para>Receive: in-order payloads are queued as buffers (coalesced when they can be); <see cref="Receive"/> copies
+/// out, <see cref="PeekReceived"/> / <see cref="ConsumeReceived"/> read zero-copy. Out-of-order segments wait in a
+/// sorted queue bounded by the receive buffer.</para>
+/// <para>Loss recovery: RFC 6298 retransmission timer with Karn's rule (or RFC 7323 timestamps) and exponential
+/// backoff, going back to SND.UNA on a timeout; RFC 5681 slow start and congestion avoidance; RFC 6582 NewReno fast
+/// retransmit and recovery on three duplicate ACKs. RFC 5961 challenge ACKs for in-window RSTs and SYNs.</para>
+/// </remarks>
+public sealed partial class TcpSocket
+{
+    /// <summary>Headroom reserved in queued buffers for Ethernet, IPv4 and TCP headers with options.</summary>
+    public const int MaxHeaderRoom = 14 + 60 + 60 + 26;
+
+    /// <summary>Payload bytes per queued buffer (16 pages, the most one GSO super-segment carries).</summary>
+    public const int MaxQueuedBuffer = 16 * Page.Size;
+
+    private readonly SkbCache _cache;
+    private readonly TcpConfig _config;
+
+    // Send sequence space (RFC 9293 §3.3.1).
+    private TcpSeqNumber _iss;
+    private TcpSeqNumber _sndUna;
+    private TcpSeqNumber _sndNxt;
+    private TcpSeqNumber _sndMax; // highest sequence number sent (SND.NXT before a go-back-N rewind)
+    private TcpSeqNumber _sndWl1;
+    private TcpSeqNumber _sndWl2;
+    private uint _sndWnd;
+    private uint _maxSndWnd;
+    private int _sndShift;
+    private int _sndMss;
+
+    // Receive sequence space.
+    private TcpSeqNumber _irs;
+    private TcpSeqNumber _rcvNxt;
+    private TcpSeqNumber _rcvAdvertisedRight; // never shrink the window we offered (RFC 9293 §3.8.6.2.2)
+    private int _rcvShift;
+
+    // Queues.
+    private SkBuff? _sendHead;
+    private SkBuff? _sendTail;
+    private int _sendQueued;       // data bytes from SND.UNA to the end of the queue
+    private bool _finQueued;       // the application closed: a FIN follows the queued data
+    private SkBuff? _recvHead;
+    private SkBuff? _recvTail;
+    private int _recvQueued;
+    private readonly List<(TcpSeqNumber Seq, SkBuff Skb)> _ooo = new(16);
+    private int _oooBytes;
+
+    public TcpSocket(SkbCache cache, TcpConfig? config = null)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        _cache = cache;
+        _config = config ?? new TcpConfig();
+        _sndMss = 536; // RFC 9293 §3.7.1 default until the peer says otherwise
+        Counters = new TcpCounters();
+    }
+
+    /// <summary>The connection state.</summary>
+    public TcpState State { get; private set; } = TcpState.Closed;
+
+    /// <summary>This end.</summary>
+    public Ipv4Endpoint Local { get; private set; }
+
+    /// <summary>The other end.</summary>
+    public Ipv4Endpoint Remote { get; private set; }
+
+    /// <summary>Why the connection ended abnormally (reset, refused, timed out), or null.</summary>
+    public string? Error { get; private set; }
+
+    /// <summary>What the connection did.</summary>
+    public TcpCounters Counters { get; }
+
+    /// <summary>The settings.</summary>
+    public TcpConfig Config => _config;
+
+    /// <summary>Bytes the application may still queue with <see cref="Send"/>.</summary>
+    public int SendSpace => State is TcpState.Established or TcpState.CloseWait or TcpState.SynSent or TcpState.SynReceived && !_finQueued
+        ? Math.Max(0, _config.SendBuffer - _sendQueued)
+        : 0;
+
+    /// <summary>Data queued and not yet acknowledged (sent or not).</summary>
+    public int SendQueued => _sendQueued;
+
+    /// <summary>Bytes ready for <see cref="Receive"/>.</summary>
+    public int ReceiveQueued => _recvQueued;
+
+    /// <summary>True once the peer's FIN has been received and all data before it read.</summary>
+    public bool IsReceiveFinished => _recvQueued == 0 && State is TcpState.CloseWait or TcpState.LastAck or TcpState.Closing
+        or TcpState.TimeWait || (State == TcpState.Closed && _recvQueued == 0 && _peerFinished);
+
+    /// <summary>The MSS used for sending.</summary>
+    public int SendMss => _sndMss;
+
+    /// <summary>Congestion window in bytes.</summary>
+    public int CongestionWindow => _cwnd;
+
+    /// <summary>The current retransmission timeout.</summary>
+    public Duration Rto => _rto;
+
+    /// <summary>Opens actively (RFC 9293 §3.10.1): CLOSED → SYN-SENT; the SYN goes out at the next dispatch.</summary>
+    public void Connect(Ipv4Endpoint local, Ipv4Endpoint remote, TcpSeqNumber iss, Instant now)
+    {
+        if (State != TcpState.Closed)
+        {
+            throw new InvalidOperationException($"connect in state {State}");
+        }
+
+        Local = local;
+        Remote = remote;
+        InitSend(iss, now);
+        State = TcpState.SynSent;
+    }
+
+    /// <summary>Opens passively for a received SYN (a listener's child): LISTEN → SYN-RECEIVED
+    /// (RFC 9293 §3.10.7.2); the SYN-ACK goes out at the next dispatch.</summary>
+    public void AcceptSyn(Ipv4Endpoint local, Ipv4Endpoint remote, in TcpRepr syn, TcpSeqNumber iss, Instant now)
+    {
+        if (State != TcpState.Closed || (syn.Flags & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst)) != TcpFlags.Syn)
+        {
+            throw new InvalidOperationException($"AcceptSyn in state {State} with flags {syn.Flags}");
+        }
+
+        Local = local;
+        Remote = remote;
+        InitSend(iss, now);
+        _irs = syn.SequenceNumber;
+        _rcvNxt = _irs + 1;
+        ApplySynOptions(syn);
+        _sndWnd = syn.WindowSize; // never scaled in a SYN (RFC 7323 §2.2)
+        _maxSndWnd = _sndWnd;
+        _sndWl1 = syn.SequenceNumber;
+        _sndWl2 = _iss;
+        State = TcpState.SynReceived;
+    }
+
+    /// <summary>Queues a copy of <paramref name="data"/> (the copy path). Returns the bytes accepted: up to
+    /// <see cref="SendSpace"/>, fewer if the page pool runs dry.</summary>
+    public int Send(ReadOnlySpan<byte> data)
+    {
+        int accepted = 0;
+        int room = SendSpace;
+        data = data[..Math.Min(data.Length, room)];
+        while (!data.IsEmpty)
+        {
+            SkBuff tail = WritableTail();
+            if (tail.NrFrags == SharedInfo.MaxSkbFrags || tail.Len >= MaxQueuedBuffer)
+            {
+                tail = NewQueueBuffer();
+            }
+
+            int n = Math.Min(Math.Min(data.Length, Page.Size), MaxQueuedBuffer - tail.Len);
+            if (!_cache.Pages.TryAlloc(out Page page))
+            {
+                break;
+            }
+
+            data[..n].CopyTo(page.Span);
+            tail.FillPageDesc(tail.NrFrags, page, 0, n);
+            data = data[n..];
+            accepted += n;
+            _sendQueued += n;
+        }
+
+        return accepted;
+    }
+
+    /// <summary>Queues a caller's page range zero-copy (sendpage / MSG_ZEROCOPY): the frag takes its own page and
+    /// destructor references; the destructor runs when the queue, every transmission and every device have let go —
+    /// not at ACK time. Returns false, queuing nothing, when <see cref="SendSpace"/> is short.</summary>
+    public bool SendPages(Page page, int offset, int length, FragDestructor? destructor)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        if (length > SendSpace)
+        {
+            return false;
+        }
+
+        SkBuff tail = WritableTail();
+        if ((tail.NrFrags == SharedInfo.MaxSkbFrags && !tail.CanCoalesce(page, offset, destructor)) || tail.Len + length > MaxQueuedBuffer)
+        {
+            tail = NewQueueBuffer();
+        }
+
+        tail.AppendFrag(page, offset, length, destructor);
+        _sendQueued += length;
+        return true;
+    }
+
+    /// <summary>Copies received data out, consuming it. Returns the bytes copied (0 when nothing is queued).</summary>
+    public int Receive(Span<byte> destination)
+    {
+        int copied = 0;
+        while (_recvHead is not null && !destination.IsEmpty)
+        {
+            int n = Math.Min(destination.Length, _recvHead.Len);
+            _recvHead.CopyBits(0, destination[..n]);
+            destination = destination[n..];
+            copied += n;
+            ConsumeReceived(n);
+        }
+
+        return copied;
+    }
+
+    /// <summary>The first received buffer's bytes, zero-copy (empty when nothing is queued). Valid until
+    /// <see cref="ConsumeReceived"/>.</summary>
+    public SkbBytes PeekReceived() => _recvHead is null ? default : _recvHead.Bytes();
+
+    /// <summary>Consumes <paramref name="count"/> received bytes from the front, freeing buffers as they empty.</summary>
+    public void ConsumeReceived(int count)
+    {
+        if (count < 0 || count > _recvQueued)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"{_recvQueued} bytes are queued");
+        }
+
+        int before = ReceiveWindow();
+        _recvQueued -= count;
+        while (count > 0)
+        {
+            SkBuff head = _recvHead!;
+            if (count >= head.Len)
+            {
+                count -= head.Len;
+                _recvHead = head.Next;
+                head.Next = null;
+                head.Consume();
+                continue;
+            }
+
+            head.Pull(count);
+            count = 0;
+        }
+
+        if (_recvHead is null)
+        {
+            _recvTail = null;
+        }
+
+        // Window update (RFC 9293 §3.8.6.2.2, receiver side SWS avoidance): announce once the window grew by an MSS
+        // or half the buffer.
+        int after = ReceiveWindow();
+        if (after - before >= Math.Min(_config.ReceiveBuffer / 2, _config.Mss) && before < _config.ReceiveBuffer / 2)
+        {
+            _ackNow = true;
+        }
+    }
+
+    /// <summary>Closes the sending side (RFC 9293 §3.10.4): a FIN follows the queued data.</summary>
+    public void Close()
+    {
+        switch (State)
+        {
+            case TcpState.Closed:
+            case TcpState.Listen:
+            case TcpState.SynSent:
+                EnterClosed(null);
+                break;
+            case TcpState.SynReceived:
+            case TcpState.Established:
+                _finQueued = true;
+                State = TcpState.FinWait1;
+                break;
+            case TcpState.CloseWait:
+                _finQueued = true;
+                State = TcpState.LastAck;
+                break;
+            default:
+                break; // already closing
+        }
+    }
+
+    /// <summary>Aborts (RFC 9293 §3.10.5): a RST goes out at the next dispatch (if synchronized), queues are freed.</summary>
+    public void Abort()
+    {
+        if (State is TcpState.SynReceived or TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2 or TcpState.CloseWait)
+        {
+            _rstPending = true;
+        }
+
+        EnterClosed("aborted");
+    }
+
+    /// <summary>Frees every queued buffer (socket teardown). The socket is Closed afterwards.</summary>
+    public void Dispose() => EnterClosed(Error);
+
+    /// <summary>The queue tail to append to; a new buffer once the tail has been (partly) transmitted, since a sent
+    /// buffer's range is fixed and may still be shared with a transmission.</summary>
+    private SkBuff WritableTail() =>
+        _sendTail is null || QueueEnd() - _sendTail.Len < _sndMax ? NewQueueBuffer() : _sendTail;
+
+    private SkBuff NewQueueBuffer()
+    {
+        SkBuff skb = _cache.Alloc(MaxHeaderRoom);
+        skb.Reserve(MaxHeaderRoom);
+        skb.HeaderRelease(); // the queue looks at payload only; clones write headers into the headroom
+        if (_sendTail is null)
+        {
+            _sendHead = skb;
+        }
+        else
+        {
+            _sendTail.Next = skb;
+        }
+
+        _sendTail = skb;
+        return skb;
+    }
+
+    /// <summary>Sequence number of the first queued data byte: after the SYN.</summary>
+    private TcpSeqNumber DataStart => _synAcked ? _sndUna : _iss + 1;
+
+    /// <summary>Sequence number just past the queued data (the FIN's, once the application closed).</summary>
+    private TcpSeqNumber QueueEnd() => DataStart + _sendQueued;
+
+    private void InitSend(TcpSeqNumber iss, Instant now)
+    {
+        _iss = iss;
+        _sndUna = iss;
+        _sndNxt = iss;
+        _sndMax = iss;
+        _rto = _config.InitialRto;
+        _cwnd = InitialWindow();
+        _ssthresh = int.MaxValue;
+        _rcvShift = _config.WindowScaling ? WindowShiftFor(_config.ReceiveBuffer) : 0;
+        _lastActivity = now;
+    }
+
+    private int InitialWindow() =>
+        Math.Min(_config.InitialWindowSegments * _sndMss, Math.Max(2 * _sndMss, 14600)); // RFC 6928 §2
+
+    private static int WindowShiftFor(int buffer)
+    {
+        int shift = 0;
+        while (shift < TcpOptions.MaxWindowShift && (buffer >> shift) > ushort.MaxValue)
+        {
+            shift++;
+        }
+
+        return shift;
+    }
+
+    private void EnterClosed(string? error)
+    {
+        Error ??= error;
+        State = TcpState.Closed;
+        FreeList(ref _sendHead);
+        _sendTail = null;
+        _sendQueued = 0;
+        FreeList(ref _recvHead);
+        _recvTail = null;
+        _recvQueued = 0;
+        foreach ((TcpSeqNumber _, SkBuff skb) in _ooo)
+        {
+            skb.Consume();
+        }
+
+        _ooo.Clear();
+        _oooBytes = 0;
+        _rtoAt = Instant.MaxValue;
+        _ackAt = Instant.MaxValue;
+        _persistAt = Instant.MaxValue;
+        _timeWaitAt = Instant.MaxValue;
+    }
+
+    private static void FreeList(ref SkBuff? head)
+    {
+        while (head is not null)
+        {
+            SkBuff? next = head.Next;
+            head.Next = null;
+            head.Consume();
+            head = next;
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using FragNet.Buffers;
+using FragNet.Wire;
+
+namespace FragNet.Stack.Tests;
+
+public sealed class UdpTests
+{
+    [Fact]
+    public void A_datagram_reaches_the_bound_port_with_its_sender_and_bytes()
+    {
+        using var hosts = new TwoHosts();
+        Udp.UdpSocket server = hosts.B.UdpBind(53);
+        Udp.UdpSocket client = hosts.A.UdpBind(40000);
+        byte[] query = [1, 2, 3, 4, 5];
+        Assert.True(hosts.A.UdpSend(client, new Ipv4Endpoint(Ipv4Address.Parse("10.1.0.2"), 53), query, hosts.Now));
+        Assert.True(hosts.RunUntil(() => server.Count == 1, Duration.FromSeconds(2)));
+        var buf = new byte[100];
+        Assert.Equal(5, server.Receive(buf, out Ipv4Endpoint from));
+        Assert.Equal(query, buf[..5]);
+        Assert.Equal(new Ipv4Endpoint(Ipv4Address.Parse("10.1.0.1"), 40000), from);
+        Assert.Equal(-1, server.Receive(buf, out _));
+    }
+
+    [Fact]
+    public void A_datagram_for_an_unbound_port_is_a_counted_drop_and_a_full_queue_drops_the_excess()
+    {
+        using var hosts = new TwoHosts();
+        Udp.UdpSocket client = hosts.A.UdpBind(40000);
+        Udp.UdpSocket small = hosts.B.UdpBind(7, receiveBuffer: 1000);
+        var to7 = new Ipv4Endpoint(Ipv4Address.Parse("10.1.0.2"), 7);
+        Assert.True(hosts.A.UdpSend(client, new Ipv4Endpoint(Ipv4Address.Parse("10.1.0.2"), 9), [1], hosts.Now));
+        for (int i = 0; i < 5; i++)
+        {
+            hosts.A.UdpSend(client, to7, new byte[400], hosts.Now);
+        }
+
+        Assert.False(hosts.A.UdpSend(client, to7, new byte[1500], hosts.Now)); // over the MTU
+        hosts.RunUntil(() => false, Duration.FromSeconds(1));
+        Assert.Equal(1, hosts.B.Drops(DropReason.NoSocket));
+        Assert.Equal(2, small.Count);
+        Assert.Equal(3, small.Dropped);
+        Assert.Equal(1, hosts.A.Drops(DropReason.PacketTooBig));
+    }
+}
