@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using FragNet.Buffers.Verification;
 
 namespace FragNet.Cli;
@@ -8,13 +7,6 @@ namespace FragNet.Cli;
 /// <summary><c>fragnet buffers …</c>: the buffer core's own tools.</summary>
 internal static class BuffersCommand
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
     public static Command Create()
     {
         var buffers = new Command("buffers", "Check and show the buffer core: pages, SkBuff, fragment destructors.");
@@ -90,7 +82,7 @@ internal static class BuffersCommand
 
         if (json)
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(report, Json));
+            Console.Out.WriteLine(JsonSerializer.Serialize(report, CliJson.Options));
         }
         else
         {
@@ -135,7 +127,7 @@ internal static class BuffersCommand
             IReadOnlyList<LentPageTrace.Row> rows = LentPageTrace.Run();
             if (parse.GetValue(json))
             {
-                Console.Out.WriteLine(JsonSerializer.Serialize(rows, Json));
+                Console.Out.WriteLine(JsonSerializer.Serialize(rows, CliJson.Options));
                 return ExitCodes.Ok;
             }
 

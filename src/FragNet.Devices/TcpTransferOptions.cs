@@ -1,0 +1,41 @@
+namespace FragNet.Devices;
+
+/// <summary>What <see cref="TcpTransfer"/> runs: two stacks on one simulated link, one sending to the other.</summary>
+public sealed record TcpTransferOptions
+{
+    public long Bytes { get; init; } = 10_000_000;
+
+    public ulong Seed { get; init; } = 1;
+
+    /// <summary>Loss probability per frame, both directions.</summary>
+    public double Loss { get; init; }
+
+    /// <summary>Reorder probability per frame, both directions.</summary>
+    public double Reorder { get; init; }
+
+    /// <summary>Duplication probability per frame, both directions.</summary>
+    public double Duplicate { get; init; }
+
+    /// <summary>Delay every N-th frame from the receiver by <see cref="Delay"/> (the talk's netoutage); 0 for none.</summary>
+    public int DelayOneIn { get; init; }
+
+    public Duration Delay { get; init; } = Duration.FromSeconds(60);
+
+    public int Mtu { get; init; } = 1500;
+
+    public long BitsPerSecond { get; init; } = 10_000_000_000;
+
+    public Duration Latency { get; init; } = Duration.FromMilliseconds(1);
+
+    /// <summary>Send the caller's pages (SendPages with fragment destructors) instead of copying.</summary>
+    public bool ZeroCopy { get; init; }
+
+    /// <summary>Let the NIC segment (TSO); otherwise the stack segments in software.</summary>
+    public bool Tso { get; init; }
+
+    /// <summary>Write a capture of every frame here (null for none).</summary>
+    public Stream? Capture { get; init; }
+
+    /// <summary>Give up after this much virtual time.</summary>
+    public Duration TimeLimit { get; init; } = Duration.FromSeconds(3600);
+}
