@@ -5,7 +5,7 @@ namespace FragNet.Benchmarks;
 
 /// <summary>
 /// Per-packet buffer operations in steady state. Every row should allocate 0 B: headers and data buffers come from the
-/// cache, heads from the shared array pool, pages from the page pool.
+/// cache, heads from the cache's array pool, pages from the page pool.
 /// </summary>
 [MemoryDiagnoser]
 public class SkBuffBenchmarks

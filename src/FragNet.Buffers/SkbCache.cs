@@ -4,7 +4,7 @@ using System.Text;
 namespace FragNet.Buffers;
 
 /// <summary>
-/// Where buffers come from (the <c>skbuff_head_cache</c> slab, heads from the byte allocator): recycles
+/// Where buffers come from (the <c>skbuff_head_cache</c> slab, heads from its own array pool): recycles
 /// <see cref="SkBuff"/> headers and <see cref="SharedInfo"/> objects so no managed allocation happens per packet in
 /// steady state, and holds the <see cref="PagePool"/> that operations needing new pages (<see cref="SkBuff.OrphanFrags"/>)
 /// take them from. Counts live buffers (a leak check asserts 0) and drops by <see cref="DropReason"/>.
@@ -21,6 +21,12 @@ public sealed class SkbCache
     private readonly long[] _drops = new long[Enum.GetValues<DropReason>().Length];
     private int _liveSkbs;
     private int _liveShared;
+
+    /// <summary>Linear heads held free per size class. The shared array pool keeps only a few per core, so a socket
+    /// queue of thousands of received frames would make every new head a fresh allocation; this pool keeps enough.</summary>
+    public const int HeadsPerSizeClass = 8192;
+
+    private readonly ArrayPool<byte> _heads = ArrayPool<byte>.Create(1 << 20, HeadsPerSizeClass);
 
     public SkbCache(PagePool pages, string name = "skb")
     {
@@ -85,7 +91,7 @@ public sealed class SkbCache
     internal SharedInfo AllocShared(int size)
     {
         int end = (size + HeadAlign - 1) & ~(HeadAlign - 1);
-        byte[] head = end == 0 ? [] : ArrayPool<byte>.Shared.Rent(end);
+        byte[] head = end == 0 ? [] : _heads.Rent(end);
         SharedInfo? shinfo;
         lock (_lock)
         {
@@ -105,7 +111,7 @@ public sealed class SkbCache
     {
         if (shinfo.Head.Length != 0)
         {
-            ArrayPool<byte>.Shared.Return(shinfo.Head);
+            _heads.Return(shinfo.Head);
         }
 
         shinfo.Head = [];

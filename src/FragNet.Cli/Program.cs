@@ -5,4 +5,5 @@ var root = new RootCommand("FragNet: a zero-copy network stack with sk_buff-styl
 root.Subcommands.Add(BuffersCommand.Create());
 root.Subcommands.Add(TcpCommand.Create());
 root.Subcommands.Add(PcapCommand.Create());
+root.Subcommands.Add(BenchCommand.Create());
 return root.Parse(args).Invoke();

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+
 namespace FragNet.Devices;
 
 /// <summary>
@@ -10,17 +12,29 @@ public readonly struct DeterministicPattern(ulong seed)
     /// <summary>Writes the stream's bytes <c>[position, position + destination.Length)</c>.</summary>
     public void Fill(Span<byte> destination, long position)
     {
-        for (int i = 0; i < destination.Length;)
+        int i = 0;
+        // Head: up to the next 8-byte boundary of the stream.
+        while (i < destination.Length && ((position + i) & 7) != 0)
         {
-            long p = position + i;
-            ulong value = Mix(seed + ((ulong)(p >> 3) * 0x9E3779B97F4A7C15UL));
-            int shift = (int)(p & 7);
-            for (int k = shift; k < 8 && i < destination.Length; k++, i++)
-            {
-                destination[i] = (byte)(value >> (k * 8));
-            }
+            destination[i] = ByteAt(position + i);
+            i++;
+        }
+
+        // Body: whole blocks, one mix each.
+        for (; i + 8 <= destination.Length; i += 8)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(destination[i..], Block((position + i) >> 3));
+        }
+
+        for (; i < destination.Length; i++)
+        {
+            destination[i] = ByteAt(position + i);
         }
     }
+
+    private byte ByteAt(long p) => (byte)(Block(p >> 3) >> ((int)(p & 7) * 8));
+
+    private ulong Block(long index) => Mix(seed + ((ulong)index * 0x9E3779B97F4A7C15UL));
 
     private static ulong Mix(ulong z)
     {
