@@ -36,6 +36,10 @@ public sealed record TcpTransferOptions
     /// <summary>Write a capture of every frame here (null for none).</summary>
     public Stream? Capture { get; init; }
 
+    /// <summary>Generate, hash and check every byte (the default). Off for goodput measurements: the sender repeats
+    /// one pre-filled chunk and the receiver only counts, so the figure is the stacks' cost alone.</summary>
+    public bool Verify { get; init; } = true;
+
     /// <summary>Give up after this much virtual time.</summary>
     public Duration TimeLimit { get; init; } = Duration.FromSeconds(3600);
 }

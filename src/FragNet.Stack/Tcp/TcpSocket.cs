@@ -160,7 +160,32 @@ public sealed partial class TcpSocket
         while (!data.IsEmpty)
         {
             SkBuff tail = WritableTail();
-            if (tail.NrFrags == SharedInfo.MaxSkbFrags || tail.Len >= MaxQueuedBuffer)
+            if (tail.Len >= MaxQueuedBuffer)
+            {
+                tail = NewQueueBuffer();
+            }
+
+            // Fill the rest of the last page this socket copied into before taking a new one (Linux's sk_page_frag):
+            // small writes share a page instead of costing one each. Only an untransmitted tail's own copy page
+            // qualifies, and only the bytes after its last frag, which nothing references.
+            int last = tail.NrFrags - 1;
+            if (last >= 0 && tail.FragDestructorOf(last) is null && ReferenceEquals(tail.FragPage(last).Owner, _cache.Pages)
+                && tail.FragOffset(last) + tail.FragSize(last) < Page.Size)
+            {
+                int at = tail.FragOffset(last) + tail.FragSize(last);
+                int fill = Math.Min(Math.Min(data.Length, Page.Size - at), MaxQueuedBuffer - tail.Len);
+                if (fill > 0)
+                {
+                    data[..fill].CopyTo(tail.FragPage(last).Span[at..]);
+                    tail.FragSizeAdd(last, fill);
+                    data = data[fill..];
+                    accepted += fill;
+                    _sendQueued += fill;
+                    continue;
+                }
+            }
+
+            if (tail.NrFrags == SharedInfo.MaxSkbFrags)
             {
                 tail = NewQueueBuffer();
             }
