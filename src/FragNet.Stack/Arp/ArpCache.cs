@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using FragNet.Buffers;
 using FragNet.Wire;
 
@@ -119,8 +120,9 @@ public sealed class ArpCache
         return at;
     }
 
-    /// <summary>Retries or gives up on unresolved addresses; returns the addresses to send a request for now.</summary>
-    public IReadOnlyList<Ipv4Address> Poll(Instant now)
+    /// <summary>Retries or gives up on unresolved addresses; returns the addresses to send a request for now (valid
+    /// until the next call; a span, so the per-poll loop allocates no enumerator).</summary>
+    public ReadOnlySpan<Ipv4Address> Poll(Instant now)
     {
         _scratch.Clear();
         foreach ((Ipv4Address ip, Entry e) in _entries)
@@ -153,7 +155,7 @@ public sealed class ArpCache
             _scratch.Add(ip);
         }
 
-        return _scratch;
+        return CollectionsMarshal.AsSpan(_scratch);
     }
 
     /// <summary>Drops every waiting packet (interface teardown).</summary>
