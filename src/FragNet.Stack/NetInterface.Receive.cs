@@ -136,7 +136,7 @@ public sealed partial class NetInterface
                 ReceiveTcp(ip, skb, now);
                 break;
             case IpProtocol.Udp:
-                ReceiveUdp(ip, skb);
+                ReceiveUdp(ip, skb, now);
                 break;
             default:
                 Drop(skb, DropReason.UnknownProtocol);

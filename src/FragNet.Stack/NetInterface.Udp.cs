@@ -53,7 +53,7 @@ public sealed partial class NetInterface
         return true;
     }
 
-    private void ReceiveUdp(in Ipv4Repr ip, SkBuff skb)
+    private void ReceiveUdp(in Ipv4Repr ip, SkBuff skb, Instant now)
     {
         if (!skb.PullTail(UdpField.HeaderLength))
         {
@@ -71,6 +71,11 @@ public sealed partial class NetInterface
 
         if (!_udp.TryGetValue(udp.DestinationPort, out UdpSocket? socket))
         {
+            if (ip.Destination == Address.Address)
+            {
+                SendPortUnreachable(ip, skb.LinearData[..UdpField.HeaderLength], now);
+            }
+
             Drop(skb, DropReason.NoSocket);
             return;
         }
@@ -78,5 +83,18 @@ public sealed partial class NetInterface
         skb.Trim(UdpField.HeaderLength + udp.PayloadLength);
         skb.Pull(UdpField.HeaderLength);
         socket.Deliver(new Ipv4Endpoint(ip.Source, udp.SourcePort), skb);
+    }
+
+    /// <summary>RFC 1122 §4.1.3.1 / RFC 792: a datagram for an unbound port draws a port unreachable quoting its IP
+    /// header and first 8 bytes — only for datagrams addressed to this host, never for broadcasts.</summary>
+    private void SendPortUnreachable(in Ipv4Repr original, ReadOnlySpan<byte> firstBytes, Instant now)
+    {
+        var icmp = Icmpv4Repr.DestinationUnreachable(Icmpv4UnreachableCode.PortUnreachable, original, firstBytes.Length);
+        SkBuff skb = _cache.Alloc(TcpSocket.MaxHeaderRoom + icmp.BufferLength);
+        skb.Reserve(TcpSocket.MaxHeaderRoom);
+        Span<byte> body = skb.Put(icmp.BufferLength);
+        firstBytes.CopyTo(body[icmp.HeaderLength..]);
+        icmp.Emit(body);
+        TransmitIpv4(skb, original.Source, IpProtocol.Icmp, now);
     }
 }

@@ -73,6 +73,7 @@ public sealed class TcpLink : IDisposable
         Pump();
         while (!done())
         {
+            Pump(); // the predicate may have queued data (Send) or read some (a window update)
             Instant next = NextEvent();
             if (next > end || next == Instant.MaxValue)
             {

@@ -123,4 +123,22 @@ public sealed class TcpSegmentTests
         TcpRepr ack = Assert.Single(link.Drain(link.Server));
         Assert.Equal(fin.SequenceNumber + 1, ack.AcknowledgmentNumber);
     }
+
+    [Fact]
+    public void Rfc5961_7_challenge_acks_are_rate_limited_per_second()
+    {
+        using var link = Established();
+        for (int i = 0; i < 1500; i++)
+        {
+            link.Inject(link.Server, FromClient(link, TcpFlags.Syn));
+            link.Drain(link.Server);
+        }
+
+        Assert.Equal(1000, link.Server.Counters.ChallengeAcks);
+        Assert.Equal(500, link.Server.Counters.ChallengeAcksSuppressed);
+        link.Advance(Duration.FromSeconds(1));
+        link.Inject(link.Server, FromClient(link, TcpFlags.Syn));
+        Assert.Single(link.Drain(link.Server)); // a new second, a new allowance
+        Assert.Equal(TcpState.Established, link.Server.State);
+    }
 }

@@ -41,4 +41,22 @@ public sealed class UdpTests
         Assert.Equal(3, small.Dropped);
         Assert.Equal(1, hosts.A.Drops(DropReason.PacketTooBig));
     }
+
+    [Fact]
+    public void A_datagram_for_an_unbound_port_is_answered_with_port_unreachable_quoting_it()
+    {
+        using var hosts = new TwoHosts();
+        Udp.UdpSocket client = hosts.A.UdpBind(40000);
+        Assert.True(hosts.A.UdpSend(client, new Ipv4Endpoint(Ipv4Address.Parse("10.1.0.2"), 9), [1, 2, 3], hosts.Now));
+        hosts.RunUntil(() => hosts.DevB.Frames.Count(f => f.Length > 14 && f[12] == 0x08 && f[13] == 0x00 && f[23] == 1) == 1, Duration.FromSeconds(2));
+        byte[] frame = hosts.DevB.Frames.Single(f => f.Length > 14 && f[12] == 0x08 && f[13] == 0x00 && f[23] == 1);
+        Assert.True(Ipv4Packet.TryCreate(frame.AsSpan(14), out Ipv4Packet ip, out _));
+        Assert.True(Icmpv4Packet.TryCreate(ip.Payload, out Icmpv4Packet p, out _));
+        Assert.True(Icmpv4Repr.TryParse(p, out Icmpv4Repr icmp, out _));
+        Assert.Equal(Icmpv4Type.DestinationUnreachable, icmp.Type);
+        Assert.Equal((byte)Icmpv4UnreachableCode.PortUnreachable, icmp.Code);
+        Assert.Equal(IpProtocol.Udp, icmp.OriginalHeader.Protocol);
+        Assert.Equal(Ipv4Address.Parse("10.1.0.1"), icmp.OriginalHeader.Source);
+        Assert.Equal(Ipv4Address.Parse("10.1.0.1"), ip.Destination);
+    }
 }

@@ -58,6 +58,9 @@ public sealed record TcpConfig
     /// <summary>Unanswered probes before the connection is dropped (TCP_KEEPCNT; Linux 9).</summary>
     public int KeepaliveProbes { get; init; } = 9;
 
+    /// <summary>Challenge ACKs per second at most (RFC 5961 §7; Linux's tcp_challenge_ack_limit was 1000).</summary>
+    public int ChallengeAckLimit { get; init; } = 1000;
+
     /// <summary>RFC 5681 §3.1 initial window in segments (RFC 6928: 10).</summary>
     public int InitialWindowSegments { get; init; } = 10;
 }

@@ -31,6 +31,9 @@ public sealed class TcpCounters
     /// <summary>Challenge ACKs sent (RFC 5961).</summary>
     public long ChallengeAcks { get; internal set; }
 
+    /// <summary>Challenge ACKs not sent because the RFC 5961 §7 rate limit was reached.</summary>
+    public long ChallengeAcksSuppressed { get; internal set; }
+
     /// <summary>Segments dropped as unacceptable (RFC 9293 §3.10.7.4 first check).</summary>
     public long Unacceptable { get; internal set; }
 

@@ -15,6 +15,8 @@ public sealed partial class TcpSocket
     private bool _peerOfferedTimestamps;
     private bool _peerOfferedWindowScale;
     private bool _peerOfferedSack;
+    private Instant _challengeWindowStart;
+    private int _challengesInWindow;
     private bool _sackOk;
     private TcpSeqNumber _lastOooSeq;
     private readonly TcpSackBlock[] _sackScratch = new TcpSackBlock[5];
@@ -39,8 +41,17 @@ public sealed partial class TcpSocket
         }
     }
 
-    private void ProcessCore(Instant now, in TcpRepr seg, ref SkBuff? payload)
+    private void ProcessCore(Instant now, in TcpRepr arrived, ref SkBuff? payload)
     {
+        TcpRepr seg = arrived;
+        // Simultaneous open (RFC 9293 §3.5, figure 8): in SYN-RECEIVED the peer's SYN-ACK repeats the SYN we already
+        // took. Trim it off (RFC 9293 §3.10.7.4: segments are trimmed to begin at RCV.NXT), leaving its ACK to process.
+        if (State == TcpState.SynReceived && (seg.Flags & (TcpFlags.Syn | TcpFlags.Ack)) == (TcpFlags.Syn | TcpFlags.Ack)
+            && seg.SequenceNumber == _irs)
+        {
+            seg = seg with { SequenceNumber = _irs + 1, Flags = seg.Flags & ~TcpFlags.Syn };
+        }
+
         TcpFlags flags = seg.Flags;
         bool ack = (flags & TcpFlags.Ack) != 0;
         bool rst = (flags & TcpFlags.Rst) != 0;
@@ -101,7 +112,7 @@ public sealed partial class TcpSocket
             }
             else
             {
-                ChallengeAck();
+                ChallengeAck(now);
             }
 
             return;
@@ -110,7 +121,7 @@ public sealed partial class TcpSocket
         // Fourth: SYN in a synchronized state (RFC 5961 §4.2): challenge ACK, never a reset.
         if (syn)
         {
-            ChallengeAck();
+            ChallengeAck(now);
             return;
         }
 
@@ -271,7 +282,7 @@ public sealed partial class TcpSocket
 
         if (ackNo < _sndUna - (int)Math.Max(_maxSndWnd, 1))
         {
-            ChallengeAck(); // RFC 5961 §5.2: too old to be plausible
+            ChallengeAck(now); // RFC 5961 §5.2: too old to be plausible
             return false;
         }
 
@@ -670,8 +681,23 @@ public sealed partial class TcpSocket
         }
     }
 
-    private void ChallengeAck()
+    /// <summary>RFC 5961 §7: challenge ACKs are rate limited (at most <see cref="TcpConfig.ChallengeAckLimit"/> per
+    /// second), so a blind attacker cannot turn them into a flood or an oracle.</summary>
+    private void ChallengeAck(Instant now)
     {
+        if (now - _challengeWindowStart >= Duration.FromSeconds(1))
+        {
+            _challengeWindowStart = now;
+            _challengesInWindow = 0;
+        }
+
+        if (_challengesInWindow >= _config.ChallengeAckLimit)
+        {
+            Counters.ChallengeAcksSuppressed++;
+            return;
+        }
+
+        _challengesInWindow++;
         _ackNow = true;
         Counters.ChallengeAcks++;
     }
