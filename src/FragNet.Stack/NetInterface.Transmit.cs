@@ -39,21 +39,49 @@ public sealed partial class NetInterface
         return skb;
     }
 
-    /// <summary>Pushes an IPv4 header and routes: the subnet directly, else the gateway.</summary>
+    /// <summary>Pushes an IPv4 header and routes: the subnet directly, else the gateway. TCP sends with Don't
+    /// Fragment (it keeps within the MSS); a larger UDP or ICMP datagram is fragmented (RFC 791 §3.2), copying each
+    /// fragment's share of the payload.</summary>
     private void TransmitIpv4(SkBuff skb, Ipv4Address destination, IpProtocol protocol, Instant now)
     {
-        if (skb.GsoSize == 0 && skb.Len + Ipv4Field.MinHeaderLength > _device.Mtu)
+        var ip = new Ipv4Repr(Address.Address, destination, protocol, skb.Len)
         {
-            Drop(skb, DropReason.PacketTooBig); // TCP keeps within the MSS; ICMP echo of more than the MTU is refused
+            Identification = _ipId,
+            DontFragment = protocol == IpProtocol.Tcp,
+        };
+        _ipId = unchecked((ushort)(_ipId + Math.Max(1, skb.Shinfo.GsoSegs)));
+        if (skb.GsoSize == 0 && skb.Len + ip.HeaderLength > _device.Mtu)
+        {
+            if (ip.DontFragment || !Ipv4Fragmenter.TryCreate(ip, _device.Mtu, out Ipv4Fragmenter fragments, out _))
+            {
+                Drop(skb, DropReason.PacketTooBig);
+                return;
+            }
+
+            foreach (Ipv4Fragment fragment in fragments)
+            {
+                SkBuff piece = _cache.Alloc(TcpSocket.MaxHeaderRoom + fragment.PayloadLength);
+                piece.Reserve(TcpSocket.MaxHeaderRoom);
+                skb.CopyBits(fragment.PayloadOffset, piece.Put(fragment.PayloadLength));
+                fragment.Header.Emit(piece.Push(fragment.Header.HeaderLength));
+                piece.NetworkHeader = 0;
+                Route(piece, destination, now);
+            }
+
+            skb.Consume();
             return;
         }
 
-        var ip = new Ipv4Repr(Address.Address, destination, protocol, skb.Len) { Identification = _ipId, DontFragment = true };
-        _ipId = unchecked((ushort)(_ipId + Math.Max(1, skb.Shinfo.GsoSegs)));
         ip.Emit(skb.Push(ip.HeaderLength));
         skb.NetworkHeader = 0;
         skb.TransportHeader = ip.HeaderLength;
+        Route(skb, destination, now);
+    }
 
+    /// <summary>Picks the next hop (the destination on the subnet, else the gateway) and its hardware address, or
+    /// queues the packet for ARP.</summary>
+    private void Route(SkBuff skb, Ipv4Address destination, Instant now)
+    {
         Ipv4Address hop;
         if (destination.IsBroadcast || Address.Contains(destination))
         {

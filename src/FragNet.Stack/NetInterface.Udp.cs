@@ -32,16 +32,18 @@ public sealed partial class NetInterface
         socket.Clear();
     }
 
-    /// <summary>Sends one datagram (copied). Returns false, counted as a drop, if it does not fit the MTU.</summary>
+    /// <summary>Sends one datagram (copied); one larger than the MTU goes out in IPv4 fragments. Returns false,
+    /// counted as a drop, if it exceeds what an IPv4 datagram can carry.</summary>
     public bool UdpSend(UdpSocket socket, Ipv4Endpoint to, ReadOnlySpan<byte> data, Instant now)
     {
         ArgumentNullException.ThrowIfNull(socket);
-        var udp = new UdpRepr(socket.Port, to.Port, data.Length);
-        if (udp.BufferLength + Ipv4Field.MinHeaderLength > _device.Mtu)
+        if (data.Length > ushort.MaxValue - UdpField.HeaderLength - Ipv4Field.MinHeaderLength)
         {
             Count(DropReason.PacketTooBig);
             return false;
         }
+
+        var udp = new UdpRepr(socket.Port, to.Port, data.Length);
 
         SkBuff skb = _cache.Alloc(TcpSocket.MaxHeaderRoom + udp.BufferLength);
         skb.Reserve(TcpSocket.MaxHeaderRoom);

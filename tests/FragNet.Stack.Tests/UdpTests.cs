@@ -34,7 +34,7 @@ public sealed class UdpTests
             hosts.A.UdpSend(client, to7, new byte[400], hosts.Now);
         }
 
-        Assert.False(hosts.A.UdpSend(client, to7, new byte[1500], hosts.Now)); // over the MTU
+        Assert.False(hosts.A.UdpSend(client, to7, new byte[65508], hosts.Now)); // more than an IPv4 datagram holds
         hosts.RunUntil(() => false, Duration.FromSeconds(1));
         Assert.Equal(1, hosts.B.Drops(DropReason.NoSocket));
         Assert.Equal(2, small.Count);
@@ -58,5 +58,22 @@ public sealed class UdpTests
         Assert.Equal(IpProtocol.Udp, icmp.OriginalHeader.Protocol);
         Assert.Equal(Ipv4Address.Parse("10.1.0.1"), icmp.OriginalHeader.Source);
         Assert.Equal(Ipv4Address.Parse("10.1.0.1"), ip.Destination);
+    }
+
+    [Fact]
+    public void A_datagram_larger_than_the_mtu_is_fragmented_on_the_wire_and_reassembled_intact()
+    {
+        using var hosts = new TwoHosts();
+        Udp.UdpSocket server = hosts.B.UdpBind(5353);
+        Udp.UdpSocket client = hosts.A.UdpBind(40000);
+        var data = new byte[4000];
+        new Random(4).NextBytes(data);
+        Assert.True(hosts.A.UdpSend(client, new Ipv4Endpoint(Ipv4Address.Parse("10.1.0.2"), 5353), data, hosts.Now));
+        Assert.True(hosts.RunUntil(() => server.Count == 1, Duration.FromSeconds(2)));
+        var got = new byte[5000];
+        Assert.Equal(4000, server.Receive(got, out _));
+        Assert.Equal(data, got[..4000]);
+        int fragments = hosts.DevA.Frames.Count(f => f.Length > 34 && f[12] == 0x08 && f[13] == 0x00 && f[23] == 17);
+        Assert.Equal(3, fragments); // 4008 bytes of UDP at 1480 per fragment
     }
 }
