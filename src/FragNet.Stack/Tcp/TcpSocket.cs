@@ -23,7 +23,7 @@ namespace FragNet.Stack.Tcp;
 /// backoff, going back to SND.UNA on a timeout; RFC 5681 slow start and congestion avoidance; RFC 6582 NewReno fast
 /// retransmit and recovery on three duplicate ACKs. RFC 5961 challenge ACKs for in-window RSTs and SYNs.</para>
 /// </remarks>
-public sealed partial class TcpSocket
+public sealed partial class TcpSocket : IDisposable
 {
     /// <summary>Headroom reserved in queued buffers for Ethernet, IPv4 and TCP headers with options.</summary>
     public const int MaxHeaderRoom = 14 + 60 + 60 + 26;
