@@ -29,7 +29,6 @@ public sealed class SharedInfo
     internal int DataRefRaw; // total | (payload-only << 16)
     internal int NrFragsValue;
     internal SkBuff? FragListValue;
-    internal bool InUse;
 
     internal SharedInfo(SkbCache cache) => Cache = cache;
 
@@ -66,6 +65,5 @@ public sealed class SharedInfo
         GsoSize = 0;
         GsoSegs = 0;
         GsoType = GsoType.None;
-        InUse = true;
     }
 }

@@ -18,6 +18,31 @@ public sealed partial class SkBuff
         Free(reason);
     }
 
+    /// <summary>Frees a chain of buffers linked through <see cref="Next"/> (<c>kfree_skb_list</c>): each is unlinked
+    /// and consumed (<see cref="DropReason.Consumed"/>) or dropped with <paramref name="reason"/>. Returns how many.</summary>
+    public static int FreeList(SkBuff? first, DropReason reason = DropReason.Consumed)
+    {
+        int count = 0;
+        while (first is not null)
+        {
+            SkBuff? next = first.Next;
+            first.Next = null;
+            if (reason == DropReason.Consumed)
+            {
+                first.Consume();
+            }
+            else
+            {
+                first.Drop(reason);
+            }
+
+            first = next;
+            count++;
+        }
+
+        return count;
+    }
+
     private void Free(DropReason reason)
     {
         ThrowIfFree(); // double free of a header that is back in the cache

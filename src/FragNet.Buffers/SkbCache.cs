@@ -118,7 +118,6 @@ public sealed class SkbCache
         shinfo.FragListValue = null;
         shinfo.NrFragsValue = 0;
         Array.Clear(shinfo.Frags);
-        shinfo.InUse = false;
         lock (_lock)
         {
             _liveShared--;

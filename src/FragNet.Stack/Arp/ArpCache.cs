@@ -134,15 +134,7 @@ public sealed class ArpCache
 
             if (e.Requests >= MaxRequests)
             {
-                for (SkBuff? s = e.PendingHead; s is not null;)
-                {
-                    SkBuff? next = s.Next;
-                    s.Next = null;
-                    s.Drop(DropReason.NeighbourUnresolved);
-                    Dropped++;
-                    s = next;
-                }
-
+                Dropped += SkBuff.FreeList(e.PendingHead, DropReason.NeighbourUnresolved);
                 e.PendingHead = null;
                 e.PendingTail = null;
                 e.PendingCount = 0;
@@ -163,13 +155,7 @@ public sealed class ArpCache
     {
         foreach (Entry e in _entries.Values)
         {
-            for (SkBuff? s = e.PendingHead; s is not null;)
-            {
-                SkBuff? next = s.Next;
-                s.Next = null;
-                s.Drop(DropReason.OwnerClosed);
-                s = next;
-            }
+            SkBuff.FreeList(e.PendingHead, DropReason.OwnerClosed);
         }
 
         _entries.Clear();

@@ -407,12 +407,7 @@ public sealed partial class TcpSocket : IDisposable
 
     private static void FreeList(ref SkBuff? head)
     {
-        while (head is not null)
-        {
-            SkBuff? next = head.Next;
-            head.Next = null;
-            head.Consume();
-            head = next;
-        }
+        SkBuff.FreeList(head);
+        head = null;
     }
 }
