@@ -26,6 +26,8 @@ public sealed class FaultInjector
     private readonly long[] _counts = new long[Enum.GetValues<FaultAction>().Length];
     private bool _holding;        // a frame was decided Reorder and has not been released yet
     private Instant _holdDeadline; // when the link releases the held frame if no next frame comes
+    private Instant _stallUntil;   // a stall holds this direction until then
+    private int _stallHeld;        // frames held behind the current stall
 
     /// <summary>Creates an injector with no rules (it delivers everything).</summary>
     public FaultInjector(ulong seed, string name = "fault")
@@ -68,9 +70,37 @@ public sealed class FaultInjector
     /// <summary>Frames rule <paramref name="index"/> fired on, including those an earlier rule had already decided.</summary>
     public long Fired(int index) => _states[index].Fired;
 
+    /// <summary>Most frames held behind one stall (NFQUEUE's default <c>queue_maxlen</c>); later ones are dropped.</summary>
+    public int StallQueueLimit { get; set; } = 1024;
+
+    /// <summary>Frames held behind a stall (not counting the frames that started one).</summary>
+    public long StalledFrames { get; private set; }
+
+    /// <summary>Frames dropped because a stall's queue was full.</summary>
+    public long StallQueueDrops { get; private set; }
+
+    /// <summary>True while a stall holds this direction at <paramref name="now"/>.</summary>
+    public bool IsStalled(Instant now) => now < _stallUntil;
+
     /// <summary>Decides what happens to <paramref name="frame"/>, arriving at <paramref name="now"/>.</summary>
     public FaultDecision Decide(ReadOnlySpan<byte> frame, Instant now)
     {
+        if (now < _stallUntil)
+        {
+            // Queued behind the stalled frame: the program that would apply the rules is not reading.
+            Frames++;
+            if (_stallHeld >= StallQueueLimit)
+            {
+                StallQueueDrops++;
+                _counts[(int)FaultAction.Drop]++;
+                return new FaultDecision { Action = FaultAction.Drop, RuleIndex = -1 };
+            }
+
+            _stallHeld++;
+            StalledFrames++;
+            return new FaultDecision { Action = FaultAction.Stall, Delay = _stallUntil - now, RuleIndex = -1 };
+        }
+
         if (_holding && now >= _holdDeadline)
         {
             _holding = false; // the link released it at the hold limit
@@ -91,6 +121,7 @@ public sealed class FaultInjector
             bool fires = rule.EveryNth > 0
                 ? state.Matched % rule.EveryNth == 0
                 : state.Random.NextBoolean(rule.Probability);
+            fires &= rule.MaxFirings == 0 || state.Fired < rule.MaxFirings;
             int offset = 0;
             byte mask = 0;
             if (fires && rule.Action == FaultAction.Corrupt)
@@ -123,7 +154,7 @@ public sealed class FaultInjector
             decision = new FaultDecision
             {
                 Action = rule.Action,
-                Delay = rule.Action is FaultAction.Delay or FaultAction.Reorder ? rule.Delay : Duration.Zero,
+                Delay = rule.Action is FaultAction.Delay or FaultAction.Reorder or FaultAction.Stall ? rule.Delay : Duration.Zero,
                 CorruptOffset = offset,
                 CorruptMask = mask,
                 RuleIndex = i,
@@ -132,6 +163,12 @@ public sealed class FaultInjector
 
         switch (decision.Action)
         {
+            case FaultAction.Stall:
+                _stallUntil = now + decision.Delay;
+                _stallHeld = 0;
+                _counts[(int)FaultAction.Stall]++; // counted once per stall; held frames count in StalledFrames
+                Frames++;
+                return decision;
             case FaultAction.Reorder:
                 _holding = true;
                 _holdDeadline = now + decision.Delay;

@@ -26,6 +26,16 @@ public sealed class FaultRule
         CorruptFrom = corruptFrom;
     }
 
+    /// <summary>Most times the rule fires (0: no limit); see <see cref="AtMost"/>.</summary>
+    public int MaxFirings { get; private init; }
+
+    /// <summary>The same rule, firing at most <paramref name="times"/> times (a single outage: <c>AtMost(1)</c>).</summary>
+    public FaultRule AtMost(int times)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(times, 1);
+        return new FaultRule(Action, Probability, EveryNth, Delay, Filter, CorruptFrom) { MaxFirings = times };
+    }
+
     /// <summary>What the rule does to a frame it fires on.</summary>
     public FaultAction Action { get; }
 
@@ -52,6 +62,15 @@ public sealed class FaultRule
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
         return new FaultRule(FaultAction.Delay, 0, n, delay, filter, 0);
+    }
+
+    /// <summary>The talk's <c>netoutage</c> as an outage: with probability 1/<paramref name="n"/> a matching frame
+    /// stalls this direction for <paramref name="duration"/> (it and everything behind it are held, in order; see
+    /// <see cref="FaultAction.Stall"/>). Chance, not count, so the seed decides which frames start a stall.</summary>
+    public static FaultRule StallOneIn(int n, Duration duration, PacketFilter? filter = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
+        return new FaultRule(FaultAction.Stall, 1.0 / n, 0, duration, filter, 0);
     }
 
     /// <summary>Delay each matching frame by <paramref name="delay"/> with probability <paramref name="probability"/>.</summary>
@@ -92,6 +111,7 @@ public sealed class FaultRule
         string what = Action switch
         {
             FaultAction.Delay => $"delay {Delay}",
+            FaultAction.Stall => $"stall {Delay}",
             FaultAction.Reorder => $"reorder (hold up to {Delay})",
             FaultAction.Corrupt when CorruptFrom > 0 => $"corrupt from byte {CorruptFrom}",
             _ => Action.ToString().ToLowerInvariant(),

@@ -206,7 +206,7 @@ public sealed class SimulatedNic : INetDevice, ISimulatorEvent
             case FaultAction.Drop:
                 rx.Drop(DropReason.FaultInjected);
                 break;
-            case FaultAction.Delay:
+            case FaultAction.Delay or FaultAction.Stall:
                 Send(simulator, rx, arrival + decision.Delay);
                 break;
             case FaultAction.Duplicate:

@@ -57,6 +57,7 @@ public sealed partial class TcpSocket : IDisposable
     private SkBuff? _sendTail;
     private int _sendQueued;       // data bytes from SND.UNA to the end of the queue
     private bool _finQueued;       // the application closed: a FIN follows the queued data
+    private bool _tailEor;         // the queue tail ends a record: nothing more may be appended to it (MSG_EOR)
     private SkBuff? _recvHead;
     private SkBuff? _recvTail;
     private int _recvQueued;
@@ -228,6 +229,45 @@ public sealed partial class TcpSocket : IDisposable
         return true;
     }
 
+    /// <summary>Ends a record (Linux's <c>MSG_EOR</c>): later data starts a new queue buffer, so it is never sent in the
+    /// same segment as what came before and the next record begins a segment. RPC record marking uses it so a call's
+    /// header is at the front of a TCP payload, where a capture filter can find it.</summary>
+    public void EndRecord() => _tailEor = _sendTail is not null;
+
+    /// <summary>Copies out every queued fragment that references lent memory (<see cref="SkBuff.OrphanFrags"/> on
+    /// the send and retransmit queue), so the lenders' destructors no longer wait for ACKs. A transmission still in a
+    /// device keeps its own reference until completion. Returns the payload bytes copied, or -1 if the page pool ran
+    /// dry (what was done stays done).</summary>
+    public long OrphanFrags()
+    {
+        long copied = 0;
+        for (SkBuff? skb = _sendHead; skb is not null; skb = skb.Next)
+        {
+            if (!skb.HasLentFrags())
+            {
+                continue;
+            }
+
+            long lent = 0;
+            for (int i = 0; i < skb.NrFrags; i++)
+            {
+                if (skb.FragDestructorOf(i) is not null || skb.FragPage(i).IsForeign)
+                {
+                    lent += skb.FragSize(i);
+                }
+            }
+
+            if (!skb.OrphanFrags())
+            {
+                return -1;
+            }
+
+            copied += lent;
+        }
+
+        return copied;
+    }
+
     /// <summary>Copies received data out, consuming it. Returns the bytes copied (0 when nothing is queued).</summary>
     public int Receive(Span<byte> destination)
     {
@@ -328,8 +368,16 @@ public sealed partial class TcpSocket : IDisposable
 
     /// <summary>The queue tail to append to; a new buffer once the tail has been (partly) transmitted, since a sent
     /// buffer's range is fixed and may still be shared with a transmission.</summary>
-    private SkBuff WritableTail() =>
-        _sendTail is null || QueueEnd() - _sendTail.Len < _sndMax ? NewQueueBuffer() : _sendTail;
+    private SkBuff WritableTail()
+    {
+        if (_sendTail is null || _tailEor || QueueEnd() - _sendTail.Len < _sndMax)
+        {
+            _tailEor = false;
+            return NewQueueBuffer();
+        }
+
+        return _sendTail;
+    }
 
     private SkBuff NewQueueBuffer()
     {

@@ -5,6 +5,25 @@ namespace FragNet.SunRpc.Rpc;
 /// <summary><c>authsys_parms</c> (RFC 5531 appendix A): the Unix-style credential.</summary>
 public sealed record AuthSysParameters(uint Stamp, string MachineName, uint Uid, uint Gid, IReadOnlyList<uint> Gids)
 {
+    /// <summary>Equal fields, groups compared element by element.</summary>
+    public bool Equals(AuthSysParameters? other) =>
+        other is not null && Stamp == other.Stamp && MachineName == other.MachineName && Uid == other.Uid && Gid == other.Gid && Gids.SequenceEqual(other.Gids);
+
+    public override int GetHashCode()
+    {
+        var h = new HashCode();
+        h.Add(Stamp);
+        h.Add(MachineName);
+        h.Add(Uid);
+        h.Add(Gid);
+        foreach (uint g in Gids)
+        {
+            h.Add(g);
+        }
+
+        return h.ToHashCode();
+    }
+
     public void Encode(XdrWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);

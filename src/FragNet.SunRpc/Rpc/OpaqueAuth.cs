@@ -17,6 +17,17 @@ public readonly record struct OpaqueAuth(AuthFlavor Flavor, ReadOnlyMemory<byte>
         return new OpaqueAuth(AuthFlavor.Sys, w.WrittenSpan.ToArray());
     }
 
+    /// <summary>Equal flavor and equal body bytes.</summary>
+    public bool Equals(OpaqueAuth other) => Flavor == other.Flavor && Body.Span.SequenceEqual(other.Body.Span);
+
+    public override int GetHashCode()
+    {
+        var h = new HashCode();
+        h.Add(Flavor);
+        h.AddBytes(Body.Span);
+        return h.ToHashCode();
+    }
+
     /// <summary>Encoded length.</summary>
     public int EncodedLength => 8 + ((Body.Length + 3) & ~3);
 

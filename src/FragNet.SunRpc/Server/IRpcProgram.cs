@@ -4,7 +4,7 @@ using FragNet.SunRpc.Xdr;
 namespace FragNet.SunRpc.Server;
 
 /// <summary>
-/// One RPC program served by an <c>RpcServer</c> (portmap, MOUNT, NFS): the server decodes the call header,
+/// One RPC program served by an <see cref="RpcServer"/> (portmap, MOUNT, NFS): the server decodes the call header,
 /// checks program and version, consults the duplicate request cache, and hands the arguments here.
 /// </summary>
 public interface IRpcProgram

@@ -1,0 +1,19 @@
+using FragNet.Stack.Tcp;
+
+namespace FragNet.SunRpc.Server;
+
+/// <summary>Settings of an <see cref="RpcServer"/>.</summary>
+public sealed record RpcServerConfig
+{
+    /// <summary>Largest call record; a client sending more is disconnected (knfsd's <c>sv_max_mesg</c>).</summary>
+    public int MaxRecord { get; init; } = (1 << 20) + (64 << 10);
+
+    /// <summary>Connections not yet accepted.</summary>
+    public int Backlog { get; init; } = 64;
+
+    /// <summary>Duplicate request cache entries (0 turns the cache off).</summary>
+    public int ReplyCacheEntries { get; init; } = 1024;
+
+    /// <summary>TCP settings of accepted connections.</summary>
+    public TcpConfig Tcp { get; init; } = new() { SendBuffer = 4 << 20, ReceiveBuffer = 4 << 20 };
+}
