@@ -20,7 +20,7 @@ internal static class BuffersCommand
         var ops = new Option<int>("--ops") { Description = "Steps to run.", DefaultValueFactory = _ => 100_000 };
         ops.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() <= 0)
+            if (r.TryGetValue(out int v) && v <= 0)
             {
                 r.AddError("--ops must be a positive number of steps.");
             }

@@ -6,4 +6,17 @@ root.Subcommands.Add(BuffersCommand.Create());
 root.Subcommands.Add(TcpCommand.Create());
 root.Subcommands.Add(PcapCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
-return root.Parse(args).Invoke();
+root.Subcommands.Add(ReproCommand.Create());
+ParseResult parse = root.Parse(args);
+if (parse.Errors.Count > 0)
+{
+    foreach (System.CommandLine.Parsing.ParseError e in parse.Errors)
+    {
+        Console.Error.WriteLine($"fragnet: {e.Message}");
+    }
+
+    Console.Error.WriteLine("Run 'fragnet --help' (or the command with --help) for usage.");
+    return ExitCodes.Usage;
+}
+
+return parse.Invoke();

@@ -33,7 +33,11 @@ internal static class TcpCommand
         {
             p.Validators.Add(r =>
             {
-                double v = r.GetValueOrDefault<double>();
+                if (!r.TryGetValue(out double v))
+                {
+                    return; // the parser reports the unparsable value itself
+                }
+                
                 if (v is < 0 or >= 1 || double.IsNaN(v))
                 {
                     r.AddError($"{p.Name} must be a probability in [0, 1).");
@@ -43,14 +47,18 @@ internal static class TcpCommand
 
         bytes.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<long>() <= 0)
+            if (r.TryGetValue(out long v) && v <= 0)
             {
                 r.AddError("--bytes must be positive.");
             }
         });
         mtu.Validators.Add(r =>
         {
-            int v = r.GetValueOrDefault<int>();
+            if (!r.TryGetValue(out int v))
+            {
+                return; // the parser reports the unparsable value itself
+            }
+
             if (v is < 576 or > 9000)
             {
                 r.AddError("--mtu must be between 576 and 9000.");
@@ -58,7 +66,7 @@ internal static class TcpCommand
         });
         delayOneIn.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() < 0)
+            if (r.TryGetValue(out int v) && v < 0)
             {
                 r.AddError("--delay-one-in must be 0 or more.");
             }

@@ -265,6 +265,28 @@ public sealed class RpcTransportTests
         Assert.Equal(Enumerable.Repeat((byte)0x11, 2048), EchoedBytes(call));
     }
 
+    [Fact]
+    public void A_portmap_client_registers_finds_and_lists_a_program_over_the_network()
+    {
+        using var net = new RpcNetwork();
+        net.Server.Register(new Portmap.PortmapProgram());
+        var portmap = new Portmap.PortmapClient(net.Client);
+        RpcCall set = portmap.Set(new Portmap.PortmapMapping(100003, 3, Portmap.PortmapConstants.ProtocolTcp, 2049), net.Sim.Now);
+        Assert.True(net.RunUntil(() => set.State == RpcCallState.Completed, Limit));
+        RpcCall get = portmap.GetPort(100003, 3, Portmap.PortmapConstants.ProtocolTcp, net.Sim.Now);
+        RpcCall missing = portmap.GetPort(100005, 3, Portmap.PortmapConstants.ProtocolTcp, net.Sim.Now);
+        RpcCall dump = portmap.Dump(net.Sim.Now);
+
+        Assert.True(net.RunUntil(() => dump.State == RpcCallState.Completed && get.State == RpcCallState.Completed && missing.State == RpcCallState.Completed, Limit));
+        Assert.True(Portmap.PortmapClient.TryGetBool(set, out bool registered) && registered);
+        Assert.True(Portmap.PortmapClient.TryGetPort(get, out uint port));
+        Assert.Equal(2049u, port);
+        Assert.True(Portmap.PortmapClient.TryGetPort(missing, out uint none));
+        Assert.Equal(0u, none);
+        Assert.True(Portmap.PortmapClient.TryGetMappings(dump, out IReadOnlyList<Portmap.PortmapMapping> all));
+        Assert.Equal([new Portmap.PortmapMapping(100003, 3, Portmap.PortmapConstants.ProtocolTcp, 2049)], all);
+    }
+
     /// <summary>Stalls the server→client direction once, at the first frame <paramref name="filter"/> matches.</summary>
     private static void StallOnce(RpcNetwork net, Duration duration, PacketFilter filter) =>
         net.Link.B.Faults = new FaultInjector(1).Add(FaultRule.StallOneIn(1, duration, filter).AtMost(1));

@@ -55,7 +55,7 @@ public sealed class NfsWireAudit
         }
 
         var key = (ip.Source, tcp.SourcePort);
-        if (!_streams.TryGetValue(key, out Stream? stream) || ((tcp.Flags & TcpFlags.Syn) != 0 && stream.Isn != tcp.SequenceNumber.Value))
+        if (!_streams.TryGetValue(key, out Stream? stream) || ((tcp.Flags & TcpFlags.Syn) != 0 && stream.Isn != tcp.SequenceNumber.Value + 1))
         {
             stream = new Stream((tcp.Flags & TcpFlags.Syn) != 0 ? tcp.SequenceNumber.Value + 1 : tcp.SequenceNumber.Value);
             _streams[key] = stream; // a new connection from the same port replaces the old one's (already audited) state
@@ -136,6 +136,17 @@ public sealed class NfsWireAudit
                 int fragment = (int)(mark & 0x7FFF_FFFF);
                 if (pos + 4 + fragment > length)
                 {
+                    // The capture ends inside this record (the rest was never sent, or not yet). Its header may
+                    // still be here, and the data that did cross the wire counts like any other.
+                    if (record.Count == 0)
+                    {
+                        int available = (int)Math.Min(length - (pos + 4), fragment);
+                        if (TryParseWrite(first.AsSpan((int)(pos + 4), available), out uint x, out ulong o, out int c, out int d) && d <= available)
+                        {
+                            writes.Add((pos + 4 + d, c, o, x));
+                        }
+                    }
+
                     broken = true;
                     break;
                 }

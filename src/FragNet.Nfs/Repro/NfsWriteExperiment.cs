@@ -81,6 +81,7 @@ public static class NfsWriteExperiment
         private string? _error;
         private int _writesDone;
         private int _writesTotal;
+        private Instant _lastProgress;
 
         public Trial(NfsWriteOptions options, Action<int, int>? progress)
         {
@@ -139,7 +140,7 @@ public static class NfsWriteExperiment
             var timer = new Wakeup();
             SimulatorEventId timerId = default;
             Instant timerAt = Instant.MaxValue;
-            Instant limit = sim.Now + _o.TimeLimit;
+            Duration stuck = _o.EffectiveProgressTimeout;
             Instant finished = Instant.Zero;
 
             void PollAll()
@@ -176,9 +177,9 @@ public static class NfsWriteExperiment
                     break;
                 }
 
-                if (sim.Now > limit)
+                if (sim.Now - _lastProgress > stuck)
                 {
-                    _error = $"time limit of {_o.TimeLimit} virtual reached with {_writesDone} of {_writesTotal} writes done";
+                    _error = $"no write completed for {stuck} of virtual time ({_writesDone} of {_writesTotal} done)";
                     break;
                 }
 
@@ -333,8 +334,9 @@ public static class NfsWriteExperiment
             _writeCalls.Add(call);
         }
 
-        internal void WriteDone(double latencyMs)
+        internal void WriteDone(double latencyMs, Instant now)
         {
+            _lastProgress = now;
             _latenciesMs.Add(latencyMs);
             _writesDone++;
             _progress?.Invoke(_writesDone, _writesTotal);
@@ -440,7 +442,7 @@ public static class NfsWriteExperiment
                 return;
             }
 
-            run.WriteDone((now - _writeStart).TotalMicroseconds / 1000.0);
+            run.WriteDone((now - _writeStart).TotalMicroseconds / 1000.0, now);
             if (pattern == 0xAA)
             {
                 Write(0x55, (ulong)o.Size, now);

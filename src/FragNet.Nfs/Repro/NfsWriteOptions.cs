@@ -41,6 +41,14 @@ public sealed record NfsWriteOptions
     /// <summary>Where to write a pcap of every frame on the link (null for none).</summary>
     public Stream? Capture { get; init; }
 
-    /// <summary>Upper bound on virtual time before the run is declared stuck.</summary>
-    public Duration TimeLimit { get; init; } = Duration.FromSeconds(100_000);
+    /// <summary>Virtual time without a completed application write after which the run is declared stuck; null picks
+    /// 200 times the longest a call can wait (a stall plus every retransmission timeout), so heavy fault rates on
+    /// large writes, which progress slowly, still finish.</summary>
+    public Duration? ProgressTimeout { get; init; }
+
+    /// <summary>The progress timeout in effect.</summary>
+    public Duration EffectiveProgressTimeout =>
+        ProgressTimeout ?? Duration.FromMicroseconds(Math.Max(
+            200 * (Delay.TotalMicroseconds + (Timeout.TotalMicroseconds * (Retransmissions + 1) * (Retransmissions + 2) / 2)),
+            Duration.FromSeconds(3600).TotalMicroseconds));
 }
