@@ -73,6 +73,9 @@ public sealed class FaultInjector
     /// <summary>Most frames held behind one stall (NFQUEUE's default <c>queue_maxlen</c>); later ones are dropped.</summary>
     public int StallQueueLimit { get; set; } = 1024;
 
+    /// <summary>Stalls started (each also counts its first frame under <see cref="FaultAction.Stall"/>).</summary>
+    public long Stalls { get; private set; }
+
     /// <summary>Frames held behind a stall (not counting the frames that started one).</summary>
     public long StalledFrames { get; private set; }
 
@@ -98,6 +101,7 @@ public sealed class FaultInjector
 
             _stallHeld++;
             StalledFrames++;
+            _counts[(int)FaultAction.Stall]++;
             return new FaultDecision { Action = FaultAction.Stall, Delay = _stallUntil - now, RuleIndex = -1 };
         }
 
@@ -166,7 +170,8 @@ public sealed class FaultInjector
             case FaultAction.Stall:
                 _stallUntil = now + decision.Delay;
                 _stallHeld = 0;
-                _counts[(int)FaultAction.Stall]++; // counted once per stall; held frames count in StalledFrames
+                _counts[(int)FaultAction.Stall]++;
+                Stalls++;
                 Frames++;
                 return decision;
             case FaultAction.Reorder:

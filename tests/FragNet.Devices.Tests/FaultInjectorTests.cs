@@ -21,9 +21,46 @@ public sealed class FaultInjectorTests
         .Add(FaultRule.Loss(0.05))
         .Add(FaultRule.Corrupt(0.05, fromOffset: 14))
         .Add(FaultRule.Duplicate(0.05))
-        .Add(FaultRule.Reorder(0.05, Duration.FromMilliseconds(10)));
+        .Add(FaultRule.Reorder(0.05, Duration.FromMilliseconds(10)))
+        .Add(FaultRule.StallOneIn(500, Duration.FromMilliseconds(1)));
 
     private static byte[] Mixed(int i) => (i % 3) switch { 0 => FromServer, 1 => FromClient, _ => Arp };
+
+    [Fact]
+    public void A_stall_holds_the_frame_and_everything_behind_it_until_it_ends_without_consulting_the_rules()
+    {
+        var f = new FaultInjector(1)
+            .Add(FaultRule.StallOneIn(1, Duration.FromMilliseconds(1)).AtMost(1))
+            .Add(FaultRule.Loss(1.0));
+        FaultDecision first = f.Decide(FromServer, At(0));
+        Assert.Equal(FaultAction.Stall, first.Action);
+        Assert.Equal(Duration.FromMilliseconds(1), first.Delay);
+        for (int i = 1; i < 10; i++)
+        {
+            FaultDecision held = f.Decide(FromServer, At(i)); // 100 µs apart: all inside the stall
+            Assert.Equal(FaultAction.Stall, held.Action);
+            Assert.Equal(-1, held.RuleIndex);
+            Assert.Equal(At(10) - At(i), held.Delay); // all released together, in order, when the stall ends
+        }
+
+        Assert.True(f.IsStalled(At(9)));
+        Assert.False(f.IsStalled(At(10)));
+        Assert.Equal(FaultAction.Drop, f.Decide(FromServer, At(10)).Action); // after it, the rules apply again
+        Assert.Equal(1, f.Stalls);
+        Assert.Equal(9, f.StalledFrames);
+        Assert.Equal(10, f.Count(FaultAction.Stall));
+        Assert.Equal(1, f.Fired(0)); // AtMost(1): the stall rule fired once
+    }
+
+    [Fact]
+    public void Frames_beyond_the_stall_queue_limit_are_dropped_and_counted()
+    {
+        var f = new FaultInjector(1) { StallQueueLimit = 3 }.Add(FaultRule.StallOneIn(1, Duration.FromSeconds(60)));
+        Assert.Equal(FaultAction.Stall, f.Decide(FromServer, At(0)).Action);
+        var rest = Enumerable.Range(1, 5).Select(i => f.Decide(FromServer, At(i)).Action).ToList();
+        Assert.Equal([FaultAction.Stall, FaultAction.Stall, FaultAction.Stall, FaultAction.Drop, FaultAction.Drop], rest);
+        Assert.Equal(2, f.StallQueueDrops);
+    }
 
     [Fact]
     public void Without_rules_every_frame_is_delivered()
@@ -193,7 +230,7 @@ public sealed class FaultInjectorTests
         FaultInjector f = Everything(8);
         Run(f, Mixed, 10_000);
         Assert.Equal(10_000, Enum.GetValues<FaultAction>().Sum(a => f.Count(a)));
-        Assert.Equal(5, f.Rules.Count);
+        Assert.Equal(6, f.Rules.Count);
         Assert.Contains("every 7th frame", f.Rules[0].ToString(), StringComparison.Ordinal);
         Assert.Contains("tcp src port 2049", f.Rules[0].ToString(), StringComparison.Ordinal);
     }

@@ -33,4 +33,53 @@ public sealed class TcpSendPathTests
             Assert.Equal(data, got[(i * 100)..((i + 1) * 100)]);
         }
     }
+
+    [Fact]
+    public void After_EndRecord_the_next_write_starts_a_new_segment()
+    {
+        using var link = new TcpLink(new TcpConfig { NoDelay = true });
+        link.Open();
+        link.RunUntil(() => link.Client.State == TcpState.Established, Duration.FromSeconds(1));
+        link.DropRule = (fromClient, _, _) => fromClient; // hold both writes in the queue
+        Assert.Equal(300, link.Client.Send(new byte[300]));
+        link.Client.EndRecord();
+        Assert.Equal(200, link.Client.Send(Enumerable.Repeat((byte)7, 200).ToArray()));
+        link.DropRule = null;
+        link.Log.Clear();
+        link.RunUntil(() => link.Client.SendQueued == 0, Duration.FromSeconds(10));
+
+        // Each record went out as its own segment: the second begins where the first ended, never inside it.
+        var data = link.Log.Where(e => e.FromClient && !e.Dropped && e.Segment.PayloadLength > 0).Select(e => e.Segment.PayloadLength).ToList();
+        Assert.Equal(300, data[0]);
+        Assert.Equal(200, data[1]);
+    }
+
+    [Fact]
+    public void OrphanFrags_copies_lent_pages_out_of_the_queue_and_their_destructor_runs_before_any_ACK()
+    {
+        using var app = new UserBuffer(1, "app");
+        using var link = new TcpLink();
+        link.Open();
+        link.RunUntil(() => link.Client.State == TcpState.Established, Duration.FromSeconds(1));
+        link.DropRule = (fromClient, _, _) => fromClient; // nothing the client sends arrives: no ACK will come
+        app.Span[..1000].Fill(0xAA);
+        int destroyed = 0;
+        var destructor = new FragDestructor(_ => destroyed++, null, "lent");
+        Assert.True(link.Client.SendPages(app[0], 0, 1000, destructor));
+        destructor.Release();
+        link.RunFor(Duration.FromMilliseconds(50));
+        Assert.Equal(0, destroyed);
+
+        Assert.Equal(1000, link.Client.OrphanFrags());
+        link.RunFor(Duration.FromMilliseconds(50));
+
+        Assert.Equal(1, destroyed);
+        Assert.Equal(1, app[0].RefCount);
+        app.Span[..1000].Fill(0x55); // the application may reuse its page: the queue holds a copy
+        link.DropRule = null;
+        byte[] got = new byte[1000];
+        int n = 0;
+        link.RunUntil(() => (n += link.Server.Receive(got.AsSpan(n))) == got.Length, Duration.FromSeconds(30));
+        Assert.Equal(Enumerable.Repeat((byte)0xAA, 1000), got);
+    }
 }

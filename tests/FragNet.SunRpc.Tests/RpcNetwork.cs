@@ -22,10 +22,7 @@ internal sealed class RpcNetwork : IDisposable
     private readonly SkbCache _serverCache;
     private readonly SimulatedHost _clientHost;
     private readonly SimulatedHost _serverHost;
-    private readonly Wakeup _wakeup = new();
     private bool _disposed;
-    private Instant _wakeupAt = Instant.MaxValue;
-    private SimulatorEventId _wakeupId;
 
     public RpcNetwork(RpcClientConfig? clientConfig = null, RpcServerConfig? serverConfig = null, ulong seed = 1)
     {
@@ -43,6 +40,7 @@ internal sealed class RpcNetwork : IDisposable
         _serverHost = new SimulatedHost(Sim, ServerStack, Link.B);
         Server = new RpcServer(ServerStack, Port, serverConfig);
         Client = new RpcClient(ClientStack, new Ipv4Endpoint(Ipv4Address.Parse("10.0.0.2"), Port), clientConfig, firstXid: 0x1000);
+        Driver = new SimulationDriver(Sim).Add(Client.Poll, Client.PollAt).Add(Server.Poll).Add(_clientHost).Add(_serverHost);
     }
 
     public Simulator Sim { get; }
@@ -57,51 +55,14 @@ internal sealed class RpcNetwork : IDisposable
 
     public RpcClient Client { get; }
 
-    /// <summary>Polls the client and server, then runs simulator events until <paramref name="done"/> or the
-    /// virtual deadline.</summary>
-    public bool RunUntil(Func<bool> done, Duration limit)
-    {
-        Instant until = Sim.Now + limit;
-        while (true)
-        {
-            PollAll();
-            if (done())
-            {
-                return true;
-            }
+    /// <summary>The loop: client, server, then the hosts, after every event.</summary>
+    public SimulationDriver Driver { get; }
 
-            if (Sim.NextEventTime > until || !Sim.RunNext())
-            {
-                return false;
-            }
-        }
-    }
+    /// <summary>Runs events until <paramref name="done"/> or the virtual deadline.</summary>
+    public bool RunUntil(Func<bool> done, Duration limit) => Driver.RunUntil(done, limit);
 
     /// <summary>Runs for <paramref name="duration"/> of virtual time, polling after every event.</summary>
-    public void RunFor(Duration duration) => RunUntil(() => false, duration);
-
-    public void PollAll()
-    {
-        Client.Poll(Sim.Now);
-        Server.Poll(Sim.Now);
-        _clientHost.Kick();
-        _serverHost.Kick();
-        Instant at = Client.PollAt();
-        if (at != _wakeupAt)
-        {
-            if (_wakeupAt != Instant.MaxValue)
-            {
-                Sim.Cancel(_wakeupId);
-            }
-
-            _wakeupAt = at;
-            if (at != Instant.MaxValue)
-            {
-                // A deadline already due is handled by the poll above; wake up no earlier than the next instant.
-                _wakeupId = Sim.Schedule(Instant.Max(at, Sim.Now + Duration.FromMicroseconds(1)), _wakeup);
-            }
-        }
-    }
+    public void RunFor(Duration duration) => Driver.RunFor(duration);
 
     public void Dispose()
     {
@@ -122,12 +83,5 @@ internal sealed class RpcNetwork : IDisposable
         Assert.Equal(0, _serverPool.Outstanding);
         _clientPool.Dispose();
         _serverPool.Dispose();
-    }
-
-    private sealed class Wakeup : ISimulatorEvent
-    {
-        public void Run(Simulator simulator, long tag)
-        {
-        }
     }
 }

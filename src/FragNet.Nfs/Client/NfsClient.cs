@@ -103,16 +103,31 @@ public sealed class NfsClient
         }
 
         var pages = new XdrPage[(data.Length + Page.Size - 1) / Page.Size];
-        for (int i = 0; i < pages.Length; i++)
+        int taken = 0;
+        NfsRequest<Write3Result> request;
+        try
         {
-            Page page = pool.Alloc();
-            int n = Math.Min(Page.Size, data.Length - (i * Page.Size));
-            data.Slice(i * Page.Size, n).CopyTo(page.Span);
-            pages[i] = new XdrPage(page, 0, n);
+            for (; taken < pages.Length; taken++)
+            {
+                Page page = pool.Alloc();
+                int n = Math.Min(Page.Size, data.Length - (taken * Page.Size));
+                data.Slice(taken * Page.Size, n).CopyTo(page.Span);
+                pages[taken] = new XdrPage(page, 0, n);
+            }
+
+            request = Call<Write3Args, Write3Result>(Nfs3Procedure.Write, Write3Args.FromPages(file, offset, stable, pages), now);
+        }
+        catch
+        {
+            for (int i = 0; i < taken; i++)
+            {
+                pages[i].Page.Release(); // nothing was sent: the cache's references are the only ones
+            }
+
+            throw;
         }
 
         BufferedBytesCopied += data.Length;
-        NfsRequest<Write3Result> request = Call<Write3Args, Write3Result>(Nfs3Procedure.Write, Write3Args.FromPages(file, offset, stable, pages), now);
         request.BeforeCompleted = () =>
         {
             foreach (XdrPage p in pages)

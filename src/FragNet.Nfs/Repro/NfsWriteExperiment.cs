@@ -82,6 +82,7 @@ public static class NfsWriteExperiment
         private int _writesDone;
         private int _writesTotal;
         private Instant _lastProgress;
+        private int _lastCount = -1;
 
         public Trial(NfsWriteOptions options, Action<int, int>? progress)
         {
@@ -137,77 +138,35 @@ public static class NfsWriteExperiment
             var nfs = new NfsClient(nfsRpc, mountRpc) { WriteSize = _o.WriteSize };
             var appBuffer = new UserBuffer(pages, "application");
             var app = new Application(this, nfs, appBuffer, _o);
-            var timer = new Wakeup();
-            SimulatorEventId timerId = default;
-            Instant timerAt = Instant.MaxValue;
             Duration stuck = _o.EffectiveProgressTimeout;
             Instant finished = Instant.Zero;
-
-            void PollAll()
-            {
-                Instant now = sim.Now;
-                mountRpc.Poll(now);
-                nfsRpc.Poll(now);
-                nfsServer.Poll(now);
-                mountServer.Poll(now);
-                hostClient.Kick();
-                hostServer.Kick();
-                Instant next = Instant.Min(nfsRpc.PollAt(), mountRpc.PollAt());
-                if (next != timerAt)
-                {
-                    if (timerAt != Instant.MaxValue)
-                    {
-                        sim.Cancel(timerId);
-                    }
-
-                    timerAt = next;
-                    if (next != Instant.MaxValue)
-                    {
-                        timerId = sim.Schedule(Instant.Max(next, now + Duration.FromMicroseconds(1)), timer);
-                    }
-                }
-            }
+            var driver = new SimulationDriver(sim)
+                .Add(mountRpc.Poll, mountRpc.PollAt)
+                .Add(nfsRpc.Poll, nfsRpc.PollAt)
+                .Add(nfsServer.Poll)
+                .Add(mountServer.Poll)
+                .Add(hostClient)
+                .Add(hostServer);
 
             app.Start(sim.Now);
             while (!app.Done && _error is null)
             {
-                PollAll();
-                if (app.Done || _error is not null)
+                // Run until the application finishes or has made no progress for too long.
+                Instant deadline = _lastProgress + stuck;
+                if (!driver.RunUntil(() => app.Done || _error is not null || _writesDone != _lastCount, deadline - sim.Now))
                 {
-                    break;
+                    _error ??= sim.NextEventTime == Instant.MaxValue
+                        ? "the simulation ran out of events before the application finished"
+                        : $"no write completed for {stuck} of virtual time ({_writesDone} of {_writesTotal} done)";
                 }
 
-                if (sim.Now - _lastProgress > stuck)
-                {
-                    _error = $"no write completed for {stuck} of virtual time ({_writesDone} of {_writesTotal} done)";
-                    break;
-                }
-
-                if (timerAt <= sim.Now)
-                {
-                    timerAt = Instant.MaxValue; // the wakeup ran
-                }
-
-                if (!sim.RunNext())
-                {
-                    _error = "the simulation ran out of events before the application finished";
-                    break;
-                }
+                _lastCount = _writesDone;
             }
 
             finished = sim.Now;
 
             // Let every stalled frame arrive and every stale retransmission reach the server, then look at its files.
-            Instant drainUntil = sim.Now + _o.Delay + Duration.FromSeconds(30);
-            while (sim.NextEventTime <= drainUntil)
-            {
-                sim.RunNext();
-                PollAll();
-                if (timerAt <= sim.Now)
-                {
-                    timerAt = Instant.MaxValue;
-                }
-            }
+            driver.RunFor(_o.Delay + Duration.FromSeconds(30));
 
             long disk = 0;
             for (int r = 0; r < app.RoundsStarted; r++)
@@ -306,7 +265,7 @@ public static class NfsWriteExperiment
                 P99Ms = Percentile(_latenciesMs, 0.99),
                 ReleaseWaitMs = releaseWaitMs,
                 VirtualSeconds = finished.TotalSeconds,
-                Stalls = faults.Count(FaultAction.Stall),
+                Stalls = faults.Stalls,
                 Frames = frames.Count,
                 FilterMatches = matches,
                 CorruptedFrames = [.. corruptedFrames],
@@ -343,14 +302,6 @@ public static class NfsWriteExperiment
         }
 
         internal void PlanWrites(int total) => _writesTotal = total;
-    }
-
-    /// <summary>A no-op event: it only makes the simulator stop at a client deadline so the loop polls then.</summary>
-    private sealed class Wakeup : ISimulatorEvent
-    {
-        public void Run(Simulator simulator, long tag)
-        {
-        }
     }
 
     /// <summary>The application of the talk's <c>test.c</c>, as a state machine over NFS requests.</summary>

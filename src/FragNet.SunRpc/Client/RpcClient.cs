@@ -129,7 +129,11 @@ public sealed class RpcClient : IDisposable
     /// <see cref="RpcCall.Completed"/> callbacks (which may make new calls; those go out in the same poll).</summary>
     public void Poll(Instant now)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_disposed)
+        {
+            return; // a closed client has nothing left to do; its driver may still be polling
+        }
+
         for (int round = 0; round < 8; round++)
         {
             CheckConnection(now);
@@ -159,7 +163,8 @@ public sealed class RpcClient : IDisposable
         Dispose();
     }
 
-    /// <summary>Aborts the connection (the RST goes out at the interface's next poll) and fails every pending call.</summary>
+    /// <summary>Aborts the connection (the RST goes out at the interface's next poll) and fails every pending call,
+    /// running their <see cref="RpcCall.Completed"/> callbacks.</summary>
     public void Dispose()
     {
         if (_disposed)
@@ -188,6 +193,15 @@ public sealed class RpcClient : IDisposable
         _outstanding.Clear();
         _releasing.Clear();
         _records.Dispose();
+
+        // Tell every caller now: there will be no further poll. A callback cannot make new calls at this point.
+        _scratch.Clear();
+        _scratch.AddRange(_finished);
+        _finished.Clear();
+        foreach (RpcCall c in _scratch)
+        {
+            c.Completed?.Invoke(c);
+        }
     }
 
     private void CheckConnection(Instant now)
