@@ -7,6 +7,7 @@ root.Subcommands.Add(TcpCommand.Create());
 root.Subcommands.Add(PcapCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(ReproCommand.Create());
+root.Subcommands.Add(XenCommand.Create());
 ParseResult parse = root.Parse(args);
 if (parse.Errors.Count > 0)
 {

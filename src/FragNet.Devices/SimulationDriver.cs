@@ -94,8 +94,23 @@ public sealed class SimulationDriver : ISimulatorEvent
         }
     }
 
-    /// <summary>Runs every event within <paramref name="duration"/>, polling after each.</summary>
-    public void RunFor(Duration duration) => RunUntil(static () => false, duration);
+    /// <summary>Runs every event within <paramref name="duration"/>, polling after each, and ends with the clock
+    /// <paramref name="duration"/> later even if the last event came earlier.</summary>
+    public void RunFor(Duration duration)
+    {
+        Simulator.Schedule(Simulator.Now + duration, EndOfWindow.Instance);
+        RunUntil(static () => false, duration);
+    }
 
     void ISimulatorEvent.Run(Simulator simulator, long tag) => _wakeupAt = Instant.MaxValue; // the loop polls next
+
+    /// <summary>A no-op event that carries the clock to the end of a <see cref="RunFor"/> window.</summary>
+    private sealed class EndOfWindow : ISimulatorEvent
+    {
+        public static readonly EndOfWindow Instance = new();
+
+        public void Run(Simulator simulator, long tag)
+        {
+        }
+    }
 }

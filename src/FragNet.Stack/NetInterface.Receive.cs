@@ -11,6 +11,7 @@ public sealed partial class NetInterface
     public void Receive(SkBuff frame, Instant now)
     {
         ArgumentNullException.ThrowIfNull(frame);
+        frame.Timestamp = now; // arrival: how long a queued buffer has held lent pages is measured from here
         if (!frame.PullTail(EthernetField.HeaderLength))
         {
             Drop(frame, DropReason.PacketTooSmall);

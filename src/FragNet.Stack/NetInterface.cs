@@ -101,6 +101,10 @@ public sealed partial class NetInterface : IDisposable
         }
     }
 
+    /// <summary>How long a received buffer may hold lent fragments (a netback's mapped guest pages) in a socket
+    /// queue before <see cref="Poll"/> copies them out (<see cref="TcpSocket.OrphanHeldFrags"/>); null: never.</summary>
+    public Duration? LentFragHoldLimit { get; set; }
+
     /// <summary>When <see cref="Poll"/> next has work.</summary>
     public Instant PollAt()
     {
@@ -108,6 +112,10 @@ public sealed partial class NetInterface : IDisposable
         foreach (TcpSocket s in _connections.Values)
         {
             at = Instant.Min(at, s.PollAt());
+            if (LentFragHoldLimit is Duration limit)
+            {
+                at = Instant.Min(at, s.HeldFragsDeadline(limit));
+            }
         }
 
         return at;
@@ -126,6 +134,11 @@ public sealed partial class NetInterface : IDisposable
         _socketScratch.AddRange(_connections.Values);
         foreach (TcpSocket s in _socketScratch)
         {
+            if (LentFragHoldLimit is Duration limit)
+            {
+                s.OrphanHeldFrags(now, limit);
+            }
+
             if (s.PollAt() <= now)
             {
                 s.Poll(now);

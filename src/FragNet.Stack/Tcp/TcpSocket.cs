@@ -268,6 +268,55 @@ public sealed partial class TcpSocket : IDisposable
         return copied;
     }
 
+    /// <summary>
+    /// Copies lent fragments out of received buffers that have waited in the receive or out-of-order queue since
+    /// before <paramref name="now"/> − <paramref name="limit"/> (<see cref="SkBuff.OrphanFrags"/>): a lender — netback
+    /// mapping a guest's pages — gets its memory back after a bounded time even when the application never reads.
+    /// Returns the buffers orphaned.
+    /// </summary>
+    public int OrphanHeldFrags(Instant now, Duration limit)
+    {
+        int n = 0;
+        for (SkBuff? skb = _recvHead; skb is not null; skb = skb.Next)
+        {
+            n += OrphanIfHeld(skb, now, limit) ? 1 : 0;
+        }
+
+        foreach ((TcpSeqNumber _, SkBuff skb) in _ooo)
+        {
+            n += OrphanIfHeld(skb, now, limit) ? 1 : 0;
+        }
+
+        return n;
+    }
+
+    /// <summary>When the oldest received buffer holding lent fragments reaches <paramref name="limit"/>
+    /// (<see cref="Instant.MaxValue"/> if none).</summary>
+    public Instant HeldFragsDeadline(Duration limit)
+    {
+        Instant at = Instant.MaxValue;
+        for (SkBuff? skb = _recvHead; skb is not null; skb = skb.Next)
+        {
+            if (skb.HasLentFrags())
+            {
+                at = Instant.Min(at, skb.Timestamp + limit);
+            }
+        }
+
+        foreach ((TcpSeqNumber _, SkBuff skb) in _ooo)
+        {
+            if (skb.HasLentFrags())
+            {
+                at = Instant.Min(at, skb.Timestamp + limit);
+            }
+        }
+
+        return at;
+    }
+
+    private static bool OrphanIfHeld(SkBuff skb, Instant now, Duration limit) =>
+        now - skb.Timestamp >= limit && skb.HasLentFrags() && skb.OrphanFrags();
+
     /// <summary>Copies received data out, consuming it. Returns the bytes copied (0 when nothing is queued).</summary>
     public int Receive(Span<byte> destination)
     {

@@ -1,0 +1,278 @@
+using FragNet.Buffers;
+using FragNet.Xen.Abi;
+
+namespace FragNet.Xen.Hypervisor;
+
+/// <summary>
+/// The hypervisor model: domains, the grant operations of grant_table.h (map, unmap, copy) with every status the
+/// brief lists and the condition that produces it, event channels and a XenStore. In-process and sans-IO: a grant
+/// map aliases the granter's page (<see cref="ForeignPageTable"/>), a copy is a memory copy, counted.
+/// </summary>
+/// <remarks>
+/// Checks follow Xen's order for <c>GNTTABOP_map_grant_ref</c>: a mapping kind must be asked for, the granting domain
+/// must exist, the reference must be inside its table, the entry must permit access to the caller's domid, a writable
+/// map needs a writable grant, and the frame must belong to the granter. The entry is read once; a guest that rewrites
+/// it afterwards changes nothing about a mapping already made.
+/// </remarks>
+public sealed class XenHypervisor : IDisposable
+{
+    private readonly Dictionary<ushort, Domain> _domains = [];
+    private readonly Dictionary<int, GrantMapping> _handles = [];
+    private ushort _nextDomid;
+    private int _nextHandle = 1;
+
+    public XenHypervisor()
+    {
+        EventChannels = new EventChannels(this);
+        Store = new XenStore();
+    }
+
+    public EventChannels EventChannels { get; }
+
+    public XenStore Store { get; }
+
+    /// <summary>Successful grant maps so far.</summary>
+    public long Maps { get; private set; }
+
+    /// <summary>Unmaps so far.</summary>
+    public long Unmaps { get; private set; }
+
+    /// <summary>Successful grant copies so far.</summary>
+    public long Copies { get; private set; }
+
+    /// <summary>Bytes moved by grant copies.</summary>
+    public long CopyBytes { get; private set; }
+
+    /// <summary>Mappings alive now (a leak check wants 0).</summary>
+    public int ActiveMappings => _handles.Count;
+
+    /// <summary>Creates a domain with <paramref name="frames"/> frames of memory; the first is dom0.</summary>
+    public Domain CreateDomain(string name, int frames, int grantEntries = 1024)
+    {
+        var d = new Domain(this, _nextDomid++, name, frames, grantEntries);
+        _domains.Add(d.Id, d);
+        return d;
+    }
+
+    /// <summary>The domain with id <paramref name="id"/>, or null.</summary>
+    public Domain? Lookup(ushort id) => _domains.TryGetValue(id, out Domain? d) && !d.IsDestroyed ? d : null;
+
+    /// <summary><c>GNTTABOP_map_grant_ref</c>: maps gref <paramref name="gref"/> of domain <paramref name="granter"/>
+    /// into <paramref name="mapper"/>.</summary>
+    public GrantStatus Map(Domain mapper, ushort granter, uint gref, GrantMapFlags flags, out GrantMapping? mapping)
+    {
+        ArgumentNullException.ThrowIfNull(mapper);
+        mapping = null;
+        if ((flags & GrantMapFlags.HostMap) == 0)
+        {
+            return GrantStatus.GeneralError; // neither a host nor a device mapping was asked for
+        }
+
+        if (Lookup(granter) is not { } owner)
+        {
+            return GrantStatus.BadDomain;
+        }
+
+        if (gref >= (uint)owner.Grants.Capacity)
+        {
+            return GrantStatus.BadGntref;
+        }
+
+        bool readOnly = (flags & GrantMapFlags.Readonly) != 0;
+        (GrantFlags entryFlags, ushort domid, uint frame) = owner.Grants.Read(gref);
+        if ((entryFlags & GrantFlags.TypeMask) != GrantFlags.PermitAccess || domid != mapper.Id)
+        {
+            return GrantStatus.PermissionDenied;
+        }
+
+        if (!readOnly && (entryFlags & GrantFlags.Readonly) != 0)
+        {
+            return GrantStatus.PermissionDenied;
+        }
+
+        if (frame >= (uint)owner.FrameCount)
+        {
+            return GrantStatus.BadPage;
+        }
+
+        owner.Grants.Pin(gref, write: !readOnly);
+        Page alias = mapper.Mappings.Map(owner.Frame((int)frame));
+        mapping = new GrantMapping(mapper, owner, gref, readOnly, alias, _nextHandle++);
+        _handles.Add(mapping.Handle, mapping);
+        Maps++;
+        return GrantStatus.Okay;
+    }
+
+    /// <summary><c>GNTTABOP_unmap_grant_ref</c>. The alias page must be back (no reference left): unmapping memory the
+    /// mapper's stack can still reach is the bug this whole project is about, so it is refused.</summary>
+    public GrantStatus Unmap(GrantMapping mapping)
+    {
+        ArgumentNullException.ThrowIfNull(mapping);
+        if (!mapping.IsActive || !_handles.ContainsKey(mapping.Handle))
+        {
+            return GrantStatus.BadHandle;
+        }
+
+        if (mapping.Page.RefCount != 0)
+        {
+            return GrantStatus.GeneralError;
+        }
+
+        _handles.Remove(mapping.Handle);
+        mapping.IsActive = false;
+        mapping.Granter.Grants.Unpin(mapping.Gref, write: !mapping.ReadOnly);
+        Unmaps++;
+        return GrantStatus.Okay;
+    }
+
+    /// <summary><c>GNTTABOP_copy</c> issued by <paramref name="caller"/>: <paramref name="length"/> bytes from
+    /// <paramref name="source"/> to <paramref name="destination"/>, each a grant of another domain or a frame of the
+    /// caller. Neither side may cross its page (<see cref="GrantStatus.BadCopyArg"/>).</summary>
+    public GrantStatus Copy(Domain caller, GrantCopySide source, GrantCopySide destination, int length)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (length < 0 || source.Offset + length > Page.Size || destination.Offset + length > Page.Size)
+        {
+            return GrantStatus.BadCopyArg;
+        }
+
+        GrantStatus s = Resolve(caller, source, write: false, out Page? from, out Domain? fromOwner);
+        if (s != GrantStatus.Okay)
+        {
+            return s;
+        }
+
+        s = Resolve(caller, destination, write: true, out Page? to, out Domain? toOwner);
+        if (s != GrantStatus.Okay)
+        {
+            return s;
+        }
+
+        // The grants are pinned for the duration of the copy, as Xen does (the bits are visible to a racing EndAccess).
+        if (source.IsGref)
+        {
+            fromOwner!.Grants.Pin(source.RefOrFrame, write: false);
+        }
+
+        if (destination.IsGref)
+        {
+            toOwner!.Grants.Pin(destination.RefOrFrame, write: true);
+        }
+
+        from!.Span.Slice(source.Offset, length).CopyTo(to!.Span.Slice(destination.Offset, length));
+        if (source.IsGref)
+        {
+            fromOwner!.Grants.Unpin(source.RefOrFrame, write: false);
+        }
+
+        if (destination.IsGref)
+        {
+            toOwner!.Grants.Unpin(destination.RefOrFrame, write: true);
+        }
+
+        Copies++;
+        CopyBytes += length;
+        return GrantStatus.Okay;
+    }
+
+    /// <summary><c>GNTTABOP_copy</c> from a grant (or a page of the caller) into memory of the caller that is not a
+    /// whole page — a buffer's linear area. Same checks as <see cref="Copy"/>.</summary>
+    public GrantStatus CopyTo(Domain caller, GrantCopySide source, Span<byte> destination)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (source.Offset + destination.Length > Page.Size)
+        {
+            return GrantStatus.BadCopyArg;
+        }
+
+        GrantStatus s = Resolve(caller, source, write: false, out Page? from, out Domain? owner);
+        if (s != GrantStatus.Okay)
+        {
+            return s;
+        }
+
+        from!.Span.Slice(source.Offset, destination.Length).CopyTo(destination);
+        Copies++;
+        CopyBytes += destination.Length;
+        return GrantStatus.Okay;
+    }
+
+    /// <summary><c>GNTTABOP_copy</c> from memory of the caller into a grant (or a page of the caller).</summary>
+    public GrantStatus CopyFrom(Domain caller, ReadOnlySpan<byte> source, GrantCopySide destination)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (destination.Offset + source.Length > Page.Size)
+        {
+            return GrantStatus.BadCopyArg;
+        }
+
+        GrantStatus s = Resolve(caller, destination, write: true, out Page? to, out Domain? owner);
+        if (s != GrantStatus.Okay)
+        {
+            return s;
+        }
+
+        source.CopyTo(to!.Span.Slice(destination.Offset, source.Length));
+        Copies++;
+        CopyBytes += source.Length;
+        return GrantStatus.Okay;
+    }
+
+    /// <summary>Destroys every domain (their memory comes back once nothing maps it).</summary>
+    public void Dispose()
+    {
+        foreach (Domain d in _domains.Values)
+        {
+            d.Dispose();
+        }
+    }
+
+    private GrantStatus Resolve(Domain caller, GrantCopySide side, bool write, out Page? page, out Domain? owner)
+    {
+        page = null;
+        owner = null;
+        if (!side.IsGref)
+        {
+            if (side.LocalPage is { } local)
+            {
+                owner = caller;
+                page = local;
+                return GrantStatus.Okay;
+            }
+
+            if (side.RefOrFrame >= (uint)caller.FrameCount)
+            {
+                return GrantStatus.BadPage;
+            }
+
+            owner = caller;
+            page = caller.Frame((int)side.RefOrFrame);
+            return GrantStatus.Okay;
+        }
+
+        if (Lookup(side.Domain) is not { } d)
+        {
+            return GrantStatus.BadDomain;
+        }
+
+        if (side.RefOrFrame >= (uint)d.Grants.Capacity)
+        {
+            return GrantStatus.BadGntref;
+        }
+
+        (GrantFlags flags, ushort domid, uint frame) = d.Grants.Read(side.RefOrFrame);
+        if ((flags & GrantFlags.TypeMask) != GrantFlags.PermitAccess || domid != caller.Id || (write && (flags & GrantFlags.Readonly) != 0))
+        {
+            return GrantStatus.PermissionDenied;
+        }
+
+        if (frame >= (uint)d.FrameCount)
+        {
+            return GrantStatus.BadPage;
+        }
+
+        owner = d;
+        page = d.Frame((int)frame);
+        return GrantStatus.Okay;
+    }
+}

@@ -1,0 +1,15 @@
+namespace FragNet.Xen.Hypervisor;
+
+/// <summary><c>enum xenbus_state</c> (xen/include/public/io/xenbus.h): the frontend/backend handshake.</summary>
+public enum XenbusState
+{
+    Unknown = 0,
+    Initialising = 1,
+    InitWait = 2,
+    Initialised = 3,
+    Connected = 4,
+    Closing = 5,
+    Closed = 6,
+    Reconfiguring = 7,
+    Reconfigured = 8,
+}
