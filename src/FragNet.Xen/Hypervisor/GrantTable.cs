@@ -103,6 +103,11 @@ public sealed class GrantTable : IDisposable
         return true;
     }
 
+    /// <summary>True if <see cref="EndAccess"/> would succeed now (the hypervisor is not using the entry); changes
+    /// nothing.</summary>
+    public bool EndAccessWouldSucceed(uint gref) =>
+        (new GrantEntryV1(Entry(gref)).Flags & (GrantFlags.Reading | GrantFlags.Writing)) == 0;
+
     /// <summary>Mappings of entry <paramref name="gref"/> alive now (the hypervisor's pin count).</summary>
     public int Pins(uint gref) => _readPins[gref] + _writePins[gref];
 

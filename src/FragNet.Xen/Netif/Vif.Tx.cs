@@ -184,7 +184,11 @@ public sealed partial class Vif
 
         TxPackets++;
         TxBytes += total;
-        if (Host is null)
+        if (Receiver is not null)
+        {
+            Receiver(skb, now);
+        }
+        else if (Host is null)
         {
             skb.Drop(DropReason.DeviceDown);
         }
@@ -221,6 +225,7 @@ public sealed partial class Vif
     {
         SkBuff skb = _cache.Alloc(HeadRoom);
         SkBuff target = skb;
+        SkBuff? overflow = null;
         for (int i = 0; i < _data.Count; i++)
         {
             NetifTxRequest r = _data[i];
@@ -232,6 +237,7 @@ public sealed partial class Vif
 
             if (!_cache.Pages.TryAlloc(out Page page))
             {
+                AttachOverflow(skb, overflow);
                 skb.Drop(DropReason.NoMemory);
                 return null;
             }
@@ -239,15 +245,17 @@ public sealed partial class Vif
             if (_xen.Copy(_backend, GrantCopySide.Gref(_guest.Id, r.Gref, r.Offset), GrantCopySide.Local(page, 0), size) != GrantStatus.Okay)
             {
                 page.Release();
+                AttachOverflow(skb, overflow);
                 skb.Drop(DropReason.FaultInjected);
                 return null;
             }
 
             TxBytesCopied += size;
-            target = NextFragTarget(skb, target);
+            target = NextFragTarget(skb, target, ref overflow);
             target.FillPageDesc(target.NrFrags, page, 0, size);
         }
 
+        AttachOverflow(skb, overflow);
         AnswerNow(NetifResponseStatus.Okay, extras);
         return skb;
     }
@@ -293,6 +301,7 @@ public sealed partial class Vif
         }
 
         SkBuff target = skb;
+        SkBuff? overflow = null;
         for (int i = from; i < _data.Count; i++)
         {
             NetifTxRequest r = _data[i];
@@ -305,13 +314,14 @@ public sealed partial class Vif
 
             if (_xen.Map(_backend, _guest.Id, r.Gref, GrantMapFlags.HostMap | GrantMapFlags.Readonly, out GrantMapping? m) != GrantStatus.Okay)
             {
+                AttachOverflow(skb, overflow);
                 UndoMaps(skb, pending, destructor);
                 return false;
             }
 
             TxGrantMaps++;
             pending.Mappings.Add(m!);
-            target = NextFragTarget(skb, target);
+            target = NextFragTarget(skb, target, ref overflow);
             if (foreign)
             {
                 m!.Page.SetForeign(OnForeignPageReleased);
@@ -326,6 +336,8 @@ public sealed partial class Vif
 
             m.Page.Release(); // the frags' references are the only ones now
         }
+
+        AttachOverflow(skb, overflow);
 
         if (pending.Mappings.Count == 0)
         {
@@ -367,16 +379,31 @@ public sealed partial class Vif
         }
     }
 
-    private SkBuff NextFragTarget(SkBuff skb, SkBuff target)
+    /// <summary>The buffer the next frag goes into: <paramref name="target"/> while it has a free slot, then an
+    /// overflow buffer (18 slots need one more than <see cref="SharedInfo.MaxSkbFrags"/>, as in Linux netback), which
+    /// <see cref="AttachOverflow"/> puts on the frag list once filled so the parent's length counts it.</summary>
+    private SkBuff NextFragTarget(SkBuff skb, SkBuff target, ref SkBuff? overflow)
     {
         if (target.NrFrags < SharedInfo.MaxSkbFrags)
         {
             return target;
         }
 
-        SkBuff more = _cache.Alloc(0);
-        skb.AppendToFragList(more);
-        return more;
+        if (overflow is not null && ReferenceEquals(target, overflow))
+        {
+            throw new InvalidOperationException($"{Name}: more than {2 * SharedInfo.MaxSkbFrags} frags in one packet");
+        }
+
+        overflow = _cache.Alloc(0);
+        return overflow;
+    }
+
+    private static void AttachOverflow(SkBuff skb, SkBuff? overflow)
+    {
+        if (overflow is not null)
+        {
+            skb.AppendToFragList(overflow);
+        }
     }
 
     private void OnPacketReleased(object? data)

@@ -73,6 +73,10 @@ public sealed partial class Vif : INetDevice
     /// <summary>The backend's interface that receives the guest's frames.</summary>
     public NetInterface? Host { get; set; }
 
+    /// <summary>When set, the guest's frames go here instead of <see cref="Host"/> (a tap for tests and benchmarks;
+    /// the receiver owns each buffer and must free it).</summary>
+    public Action<SkBuff, Instant>? Receiver { get; set; }
+
     /// <summary>This vif's XenStore directory.</summary>
     public string BackendPath { get; }
 
