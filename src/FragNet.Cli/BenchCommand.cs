@@ -21,6 +21,7 @@ internal static class BenchCommand
         var tcp = new Command("tcp", "FragNet TCP: zero-copy vs copy send cost, in-process goodput, kernel loopback goodput, allocations per packet.") { json, bytes };
         tcp.SetAction(parse => RunTcp(parse.GetValue(json), parse.GetValue(bytes)));
         bench.Subcommands.Add(tcp);
+        bench.Subcommands.Add(NetbackBenchCommand.Create());
         return bench;
     }
 

@@ -23,6 +23,9 @@ public sealed record NetbackConfig
     /// does not read. Null: never.</summary>
     public Duration? HoldLimit { get; init; } = Duration.FromSeconds(1);
 
+    /// <summary>For <see cref="NetbackMode.Adaptive"/>: packets of fewer bytes are copied, longer ones mapped.</summary>
+    public int AdaptiveThreshold { get; init; } = 2048;
+
     /// <summary>Requests handled per poll (the NAPI budget), so one guest cannot starve another.</summary>
     public int Budget { get; init; } = 64;
 }

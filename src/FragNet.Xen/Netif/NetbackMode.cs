@@ -17,4 +17,9 @@ public enum NetbackMode
     /// <summary>Grant-copy the first 128 bytes into the linear area, map the rest with a fragment destructor
     /// (mainline from 2014).</summary>
     CopyHeaderMapRest,
+
+    /// <summary>Copy packets shorter than <see cref="NetbackConfig.AdaptiveThreshold"/> — where a grant map and its
+    /// unmap cost more than copying the bytes — and map larger ones with a fragment destructor. The threshold is the
+    /// crossover <c>fragnet bench netback</c> measures on the machine.</summary>
+    Adaptive,
 }

@@ -162,7 +162,10 @@ public sealed partial class Vif
             return;
         }
 
-        SkBuff? skb = _config.Mode switch
+        NetbackMode mode = _config.Mode == NetbackMode.Adaptive
+            ? (total < _config.AdaptiveThreshold ? NetbackMode.Copy : NetbackMode.MapDestructor)
+            : _config.Mode;
+        SkBuff? skb = mode switch
         {
             NetbackMode.Copy => BuildCopied(total, rest, extras),
             NetbackMode.MapForeign => BuildMapped(total, rest, extras, foreign: true, now),
