@@ -99,7 +99,22 @@ internal static class ReproCommand
             string chosen = parse.GetValue(policy)!;
             var run = chosen == "all" ? Policies : Policies.Where(p => p.Name == chosen).ToArray();
             DirectoryInfo? dir = parse.GetValue(pcapDir);
-            dir?.Create();
+            try
+            {
+                dir?.Create();
+                if (dir is not null)
+                {
+                    string probe = Path.Combine(dir.FullName, ".fragnet-write-test");
+                    File.WriteAllBytes(probe, []);
+                    File.Delete(probe);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"fragnet: --pcap-dir {dir!.FullName}: {e.Message}");
+                return ExitCodes.Usage;
+            }
+
             var baseOptions = new NfsWriteOptions
             {
                 Size = parse.GetValue(size),
@@ -149,6 +164,7 @@ internal static class ReproCommand
                         releaseWaitMs = Math.Round(r.Report.ReleaseWaitMs, 3),
                         wireWrites = r.Report.WireWrites,
                         filterMatches = r.Report.FilterMatches,
+                        unparsedBytes = r.Report.UnparsedBytes,
                         corruptedFrames = r.Report.CorruptedFrames,
                         stalls = r.Report.Stalls,
                         frames = r.Report.Frames,

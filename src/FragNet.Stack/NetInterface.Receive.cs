@@ -32,6 +32,7 @@ public sealed partial class NetInterface
         }
 
         EtherType type = eth.EtherType;
+        EthernetAddress source = eth.Source;
         frame.MacHeader = 0;
         frame.Pull(EthernetField.HeaderLength);
         switch (type)
@@ -40,7 +41,7 @@ public sealed partial class NetInterface
                 ReceiveArp(frame, now);
                 break;
             case EtherType.Ipv4:
-                ReceiveIpv4(frame, now);
+                ReceiveIpv4(frame, source, now);
                 break;
             default:
                 Drop(frame, DropReason.UnknownLinkProtocol);
@@ -79,7 +80,7 @@ public sealed partial class NetInterface
         }
     }
 
-    private void ReceiveIpv4(SkBuff skb, Instant now)
+    private void ReceiveIpv4(SkBuff skb, EthernetAddress source, Instant now)
     {
         if (!skb.PullTail(Ipv4Field.MinHeaderLength))
         {
@@ -106,6 +107,11 @@ public sealed partial class NetInterface
         {
             Drop(skb, DropReason.OtherHost);
             return;
+        }
+
+        if (Address.Contains(ip.Source))
+        {
+            _arp.Confirm(ip.Source, source, now); // the neighbour is evidently there: keep its entry fresh
         }
 
         skb.NetworkHeader = 0;

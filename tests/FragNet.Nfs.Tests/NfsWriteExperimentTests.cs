@@ -50,6 +50,9 @@ public sealed class NfsWriteExperimentTests
             Assert.True(r.DiskCorruptions == 0, $"{policy} seed {seed}: {r.DiskCorruptions} bytes differ on disk");
             Assert.Equal(0, r.FilterMatches);
             Assert.Equal(16, r.Writes);
+            // Not vacuous: the outage happened, the client retransmitted, and the audit saw every WRITE and more.
+            Assert.True(r.Stalls > 0 && r.RpcRetransmits > 0, $"{policy} seed {seed}: {r.Stalls} stalls, {r.RpcRetransmits} RPC retransmits");
+            Assert.True(r.WireWrites > r.Writes, $"{policy} seed {seed}: the audit saw {r.WireWrites} WRITE records for {r.Writes} WRITEs");
             if (policy == PageSendPolicy.Destructor)
             {
                 Assert.Equal(0, r.BytesCopied); // the talk's fix needs no copy
@@ -59,6 +62,7 @@ public sealed class NfsWriteExperimentTests
 
     [Theory]
     [InlineData(1)]
+    [InlineData(3)]
     [InlineData(100)]
     [InlineData(4095)]
     [InlineData(4097)]
@@ -68,6 +72,14 @@ public sealed class NfsWriteExperimentTests
     {
         foreach (PageSendPolicy policy in SafePolicies)
         {
+            if (policy == PageSendPolicy.CopyOnRetransmit && size > 256 * 1024)
+            {
+                // Not a complete fix, and the simulation shows where: with large writes the client keeps its connection
+                // through major timeouts, and TCP retransmissions of the zero-copy first transmission that waited in
+                // the ARP queue during the outage leave after the reply (see the closing notes of issue 5).
+                continue;
+            }
+
             NfsWriteReport r = Run(policy, 5, size);
             Assert.True(r.WireCorruptions == 0 && r.DiskCorruptions == 0, $"{policy} size {size}: wire {r.WireCorruptions}, disk {r.DiskCorruptions}");
         }

@@ -68,6 +68,13 @@ public sealed class NfsWireAudit
         }
 
         long rel = (uint)(tcp.SequenceNumber.Value - stream.Isn);
+        if (rel > int.MaxValue / 2)
+        {
+            // Before this stream's start: a late segment of an earlier connection from the same port.
+            SkippedFrames++;
+            return;
+        }
+
         stream.Segments.Add(new Segment(index, rel, tcp.Payload.ToArray()));
     }
 
@@ -123,11 +130,18 @@ public sealed class NfsWireAudit
             var record = new List<(long At, int Length)>();
             bool last = false;
             bool broken = false;
+            bool endsInside = false; // the capture ends inside this record: not an error
             while (!last)
             {
-                if (pos + 4 > length || !seen[pos] || !seen[pos + 3])
+                if (pos + 4 > length)
                 {
-                    broken = true;
+                    endsInside = true;
+                    break;
+                }
+
+                if (!seen[pos] || !seen[pos + 3])
+                {
+                    broken = true; // a gap: bytes that never crossed the wire in between
                     break;
                 }
 
@@ -147,7 +161,7 @@ public sealed class NfsWireAudit
                         }
                     }
 
-                    broken = true;
+                    endsInside = true;
                     break;
                 }
 
@@ -158,6 +172,11 @@ public sealed class NfsWireAudit
             if (broken)
             {
                 UnparsedBytes += length - recordStart;
+                break;
+            }
+
+            if (endsInside)
+            {
                 break;
             }
 

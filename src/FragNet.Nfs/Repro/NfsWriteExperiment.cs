@@ -48,7 +48,8 @@ public static class NfsWriteExperiment
     /// (<c>(tcp[12] &amp; 0xf0) &gt;&gt; 2</c> skips the TCP header and its options).
     /// </summary>
     /// <param name="handleLength">Length of the file handles the server hands out.</param>
-    public static string TcpdumpFilter(int handleLength)
+    /// <param name="size">Bytes per write: below 4 the data test looks at one byte (the rest is XDR padding).</param>
+    public static string TcpdumpFilter(int handleLength, int size = 4)
     {
         int credential = OpaqueAuth.Sys(Credential).EncodedLength;
         int data = RecordMarking.HeaderLength + 24 + credential + OpaqueAuth.None.EncodedLength + Write3Args.DataOffsetFor(handleLength);
@@ -56,7 +57,7 @@ public static class NfsWriteExperiment
         return $"host {ServerAddress} and tcp dst port {Nfs3Constants.Port}"
             + $" and tcp[{payload} + 16:4] = 0x{Nfs3Constants.Program:x} and tcp[{payload} + 24:4] = {(uint)Nfs3Procedure.Write}"
             + $" and tcp[{payload} + {data - 20}:4] = 0 and tcp[{payload} + {data - 16}:4] = 0"
-            + $" and tcp[{payload} + {data}:4] = 0x55555555";
+            + (size >= 4 ? $" and tcp[{payload} + {data}:4] = 0x55555555" : $" and tcp[{payload} + {data}:1] = 0x55");
     }
 
     /// <summary>Runs one policy. <paramref name="progress"/> gets (writes completed, writes total).</summary>
@@ -132,6 +133,10 @@ public static class NfsWriteExperiment
                 Retransmissions = _o.Retransmissions,
                 ReleaseTimeout = _o.ReleaseTimeout,
                 Credential = OpaqueAuth.Sys(Credential),
+                // A record of more than 256 KiB needs many stall-free windows to cross at 1 stall in 8 frames; if a
+                // major timeout restarted it on a new connection every time, it would never arrive. So large writes
+                // keep a connection that is still being acknowledged.
+                KeepProgressingConnections = _o.Size > 256 * 1024,
             };
             var nfsRpc = new RpcClient(client, new Ipv4Endpoint(ServerAddress, Nfs3Constants.Port), rpcConfig, xidBase);
             var mountRpc = new RpcClient(client, new Ipv4Endpoint(ServerAddress, MountPort), rpcConfig with { Policy = PageSendPolicy.Copy }, xidBase + 0x4000_0000);
@@ -217,7 +222,7 @@ public static class NfsWriteExperiment
 
             // The wire, as tcpdump sees it.
             int handleLength = app.HandleLength;
-            string filterText = TcpdumpFilter(handleLength);
+            string filterText = TcpdumpFilter(handleLength, _o.Size);
             var filter = PacketFilter.Compile(filterText);
             var audit = new NfsWireAudit(Nfs3Constants.Port, offset => ExpectedByte(offset, _o.Size));
             captureBytes.Position = 0;
@@ -231,6 +236,7 @@ public static class NfsWriteExperiment
             }
 
             IReadOnlyList<WireWriteCall> calls = audit.Analyze();
+
             var corruptedFrames = new SortedSet<int>();
             int corrupted = 0;
             foreach (WireWriteCall c in calls)
@@ -268,6 +274,7 @@ public static class NfsWriteExperiment
                 Stalls = faults.Stalls,
                 Frames = frames.Count,
                 FilterMatches = matches,
+                UnparsedBytes = audit.UnparsedBytes,
                 CorruptedFrames = [.. corruptedFrames],
                 TcpdumpFilter = filterText,
                 Leaks = leaks,

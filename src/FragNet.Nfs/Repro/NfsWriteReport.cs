@@ -49,6 +49,10 @@ public sealed record NfsWriteReport
     /// <summary>Frames the <see cref="NfsWriteExperiment.TcpdumpFilter"/> expression matches in the capture.</summary>
     public int FilterMatches { get; init; }
 
+    /// <summary>Client stream bytes the wire audit could not split into records: after a gap (frames a full NIC ring
+    /// dropped before the wire and a connection aborted before TCP resent them). WRITEs there are not audited.</summary>
+    public long UnparsedBytes { get; init; }
+
     /// <summary>Capture frame numbers (1-based, as tcpdump counts) of corrupted WRITE data.</summary>
     public IReadOnlyList<int> CorruptedFrames { get; init; } = [];
 

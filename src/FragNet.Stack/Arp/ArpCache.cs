@@ -63,6 +63,20 @@ public sealed class ArpCache
         return pending;
     }
 
+    /// <summary>
+    /// Confirms that <paramref name="ip"/> is reachable at <paramref name="mac"/> because a packet from it just arrived
+    /// (Linux confirms neighbours on forward progress, <c>neigh_confirm</c>): a resolved entry with that address is
+    /// trusted for another <see cref="EntryLifetime"/>. Nothing is learned from it — a mapping still comes only from
+    /// ARP — so a spoofed source cannot redirect traffic.
+    /// </summary>
+    public void Confirm(Ipv4Address ip, EthernetAddress mac, Instant now)
+    {
+        if (_entries.TryGetValue(ip, out Entry? e) && e.Resolved && e.Mac == mac && now < e.ExpiresAt)
+        {
+            e.ExpiresAt = now + EntryLifetime;
+        }
+    }
+
     /// <summary>Queues <paramref name="skb"/> until <paramref name="ip"/> resolves. Returns true if a request should
     /// be sent now. A full queue drops the packet.</summary>
     public bool QueuePending(Ipv4Address ip, SkBuff skb, Instant now)

@@ -84,7 +84,9 @@ public sealed class RpcCall
     /// transmission).</summary>
     public FragDestructor? Destructor { get; internal set; }
     internal bool Released { get; set; }  // the destructor ran
+    internal string? PendingError { get; set; } // failed, but its pages are still in the stack: reported at release
     internal int MinorTimeouts { get; set; }
+    internal long AckedMark { get; set; } // the connection's acknowledged bytes when this call's timer last started
     internal Instant TimeoutAt { get; set; } = Instant.MaxValue;
     internal Instant OrphanAt { get; set; } = Instant.MaxValue;
     internal bool NeedsTransmit { get; set; } = true;

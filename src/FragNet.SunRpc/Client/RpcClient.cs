@@ -17,9 +17,11 @@ namespace FragNet.SunRpc.Client;
 /// are matched by xid, and a reply for no outstanding call (late, duplicate) is counted and ignored.</para>
 /// <para><b>Timeouts</b> as Linux's NFS client over TCP: the first after <c>timeo</c>, each next one <c>timeo</c>
 /// longer (linear), up to <c>retrans</c> minor timeouts, each retransmitting the whole record on the same connection.
-/// The next is a major timeout: a soft client fails the call; a hard one closes the connection (so the queues holding
-/// stale transmissions are freed), reconnects from the same local port — the server's duplicate request cache keys on
-/// it — and resends every outstanding call.</para>
+/// The next is a major timeout: a soft client fails the call (under the destructor policies once its pages are
+/// released); a hard one — unless the connection acknowledged data since the call's timer started, i.e. a large record
+/// is still crossing a slow path — closes the connection (so the queues holding stale transmissions are freed),
+/// reconnects from the same local port — the server's duplicate request cache keys on it — and resends every
+/// outstanding call.</para>
 /// <para><b>Pages</b> go to TCP as the <see cref="RpcClientConfig.Policy"/> says (<see cref="PageSendPolicy"/>). Under the
 /// destructor policies the call owns one <see cref="FragDestructor"/> for all its transmissions: the creator
 /// reference is held while the call may still be (re)transmitted and dropped when the reply arrives; the call completes
@@ -164,7 +166,9 @@ public sealed class RpcClient : IDisposable
     }
 
     /// <summary>Aborts the connection (the RST goes out at the interface's next poll) and fails every pending call,
-    /// running their <see cref="RpcCall.Completed"/> callbacks.</summary>
+    /// running their <see cref="RpcCall.Completed"/> callbacks. Aborting frees the socket's queues, but a device may
+    /// still hold a transmission: under the destructor policies a caller's pages are free once
+    /// <see cref="RpcCall.Destructor"/> reports it has run, not before.</summary>
     public void Dispose()
     {
         if (_disposed)
@@ -371,7 +375,9 @@ public sealed class RpcClient : IDisposable
         foreach (RpcCall c in _scratch)
         {
             c.MinorTimeouts++;
-            c.TimeoutAt = Instant.MaxValue;
+            // The timer runs on whether or not the resend can go out now (no connection, no send space): a call
+            // that cannot be retransmitted still reaches its major timeout.
+            c.TimeoutAt = now + NextTimeout(c);
             if (c.MinorTimeouts <= _config.Retransmissions)
             {
                 c.NeedsTransmit = true; // minor timeout: resend on this connection
@@ -380,10 +386,19 @@ public sealed class RpcClient : IDisposable
 
             Counters.MajorTimeouts++;
             c.MinorTimeouts = 0;
+            long acked = _socket?.Counters.BytesAcked ?? -1;
+            if (_config.KeepProgressingConnections && !_config.Soft && _socket is not null && acked > c.AckedMark)
+            {
+                // The server is acknowledging data, only slowly: a large record is still crossing a lossy path.
+                // Reconnecting would throw that progress away and start the record over, so keep the connection.
+                c.AckedMark = acked;
+                continue;
+            }
+
             if (_config.Soft)
             {
                 _outstanding.Remove(c.Xid);
-                Fail(c, $"timed out after {c.Transmissions} transmissions");
+                FailWhenReleased(c, $"timed out after {c.Transmissions} transmissions", now);
                 continue;
             }
 
@@ -501,10 +516,21 @@ public sealed class RpcClient : IDisposable
         call.State = RpcCallState.Sent;
         call.NeedsTransmit = false;
         call.Connection = _generation;
-        long step = _config.Timeout.TotalMicroseconds;
-        long timeout = Math.Min(step * (call.MinorTimeouts + 1), step * (_config.Retransmissions + 1));
-        call.TimeoutAt = now + Duration.FromMicroseconds(timeout);
+        call.TimeoutAt = now + NextTimeout(call);
+        if (call.MinorTimeouts == 0)
+        {
+            call.AckedMark = s.Counters.BytesAcked;
+        }
+
         return true;
+    }
+
+    /// <summary>Linux's linear backoff over TCP: <c>timeo</c>, then <c>timeo</c> longer after each minor timeout, up
+    /// to <c>timeo × (retrans + 1)</c>.</summary>
+    private Duration NextTimeout(RpcCall call)
+    {
+        long step = _config.Timeout.TotalMicroseconds;
+        return Duration.FromMicroseconds(Math.Min(step * (call.MinorTimeouts + 1), step * (_config.Retransmissions + 1)));
     }
 
     private void CheckReleases(Instant now)
@@ -531,7 +557,18 @@ public sealed class RpcClient : IDisposable
             if (c.Released)
             {
                 _releasing.RemoveAt(i);
-                Complete(c, now);
+                if (c.PendingError is string error)
+                {
+                    c.State = RpcCallState.Failed;
+                    c.Error = error;
+                    c.CompletedAt = now;
+                    Counters.Failures++;
+                    _finished.Add(c);
+                }
+                else
+                {
+                    Complete(c, now);
+                }
             }
         }
     }
@@ -544,6 +581,34 @@ public sealed class RpcClient : IDisposable
     }
 
     private void OnReleased(object? data) => ((RpcCall)data!).Released = true;
+
+    /// <summary>Fails a call; under the destructor policies only once the stack has let go of its pages (the caller
+    /// learns of the failure when it may reuse them), and under <see cref="PageSendPolicy.DestructorTimeout"/> after
+    /// copying them out at the release timeout.</summary>
+    private void FailWhenReleased(RpcCall call, string error, Instant now)
+    {
+        if (call.Destructor is null)
+        {
+            Fail(call, error);
+            return;
+        }
+
+        if (call.Destructor.CreatorHolds)
+        {
+            call.Destructor.Release();
+        }
+
+        if (call.Released)
+        {
+            Fail(call, error);
+            return;
+        }
+
+        call.PendingError = error;
+        call.State = RpcCallState.Replied;
+        call.OrphanAt = _config.Policy == PageSendPolicy.DestructorTimeout ? now + _config.ReleaseTimeout : Instant.MaxValue;
+        _releasing.Add(call);
+    }
 
     private void Fail(RpcCall call, string error)
     {

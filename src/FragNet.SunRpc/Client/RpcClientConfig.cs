@@ -17,6 +17,10 @@ public sealed record RpcClientConfig
     /// reconnects, resends and keeps trying.</summary>
     public bool Soft { get; init; }
 
+    /// <summary>On a major timeout of a hard client, keep the connection if it acknowledged data since the call's
+    /// timer started (a large record still crossing a slow path) instead of reconnecting and starting over.</summary>
+    public bool KeepProgressingConnections { get; init; }
+
     /// <summary>Slot table size: calls transmitted and not yet answered at once (Linux's <c>tcp_slot_table_entries</c>).</summary>
     public int Slots { get; init; } = 16;
 
@@ -40,6 +44,7 @@ public sealed record RpcClientConfig
     /// keyed by address and port, still recognises retransmissions). 0 picks an ephemeral port once.</summary>
     public ushort LocalPort { get; init; }
 
-    /// <summary>TCP settings of the connection. The send buffer must hold the largest call record.</summary>
-    public TcpConfig Tcp { get; init; } = new() { SendBuffer = 4 << 20, ReceiveBuffer = 4 << 20 };
+    /// <summary>TCP settings of the connection. The send buffer must hold the largest call record. No Nagle delay, as
+    /// Linux's SUNRPC sets <c>TCP_NODELAY</c> on its sockets: a record's short last segment must not wait for an ACK.</summary>
+    public TcpConfig Tcp { get; init; } = new() { SendBuffer = 4 << 20, ReceiveBuffer = 4 << 20, NoDelay = true };
 }

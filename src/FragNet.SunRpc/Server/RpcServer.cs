@@ -110,7 +110,7 @@ public sealed class RpcServer : IDisposable
     private void ReadCalls(Connection c, Instant now)
     {
         TcpSocket s = c.Socket;
-        while (s.ReceiveQueued > 0 && s.State != TcpState.Closed)
+        while (s.ReceiveQueued > 0 && s.State != TcpState.Closed && c.PendingBytes <= _config.MaxPendingReplyBytes)
         {
             int taken = 0;
             foreach (ReadOnlySpan<byte> piece in s.PeekReceived())
@@ -128,6 +128,7 @@ public sealed class RpcServer : IDisposable
                         if (reply is not null)
                         {
                             c.Pending.Enqueue(reply);
+                            c.PendingBytes += reply.Length;
                         }
                     }
                     else if (status == RecordStatus.TooLarge)
@@ -158,6 +159,7 @@ public sealed class RpcServer : IDisposable
             }
 
             c.Pending.Dequeue();
+            c.PendingBytes -= reply.Length;
             c.PendingOffset = 0;
             s.EndRecord();
         }
@@ -174,17 +176,27 @@ public sealed class RpcServer : IDisposable
             return null;
         }
 
-        RpcCallHeader header = RpcCallHeader.DecodeBody(xid, ref reader, out uint rpcVersion);
-        if (!reader.IsValid)
-        {
-            Counters.GarbageArgs++;
-            return Encode(RpcReplyHeader.Accepted(xid, RpcAcceptStat.GarbageArgs), null);
-        }
-
-        if (rpcVersion != RpcConstants.RpcVersion)
+        // RFC 5531 §9 order, as Linux's svc_process_common: the RPC version first (RPC_MISMATCH whatever follows),
+        // then the credential and verifier (AUTH_ERROR when they do not decode), then the rest.
+        var peek = reader;
+        uint rpcVersion = peek.ReadUInt32();
+        if (peek.IsValid && rpcVersion != RpcConstants.RpcVersion)
         {
             Counters.RpcMismatch++;
             return Encode(RpcReplyHeader.RpcMismatch(xid), null);
+        }
+
+        RpcCallHeader header = RpcCallHeader.DecodeBody(xid, ref reader, out _);
+        if (!reader.IsValid)
+        {
+            if (reader.Position >= 24)
+            {
+                Counters.AuthErrors++; // program, version and procedure were read: the credential or verifier failed
+                return Encode(RpcReplyHeader.AuthError(xid, AuthStat.BadCredential), null);
+            }
+
+            Counters.GarbageArgs++;
+            return Encode(RpcReplyHeader.Accepted(xid, RpcAcceptStat.GarbageArgs), null);
         }
 
         AuthStat auth = CheckCredential(header);
@@ -290,5 +302,7 @@ public sealed class RpcServer : IDisposable
         public Queue<byte[]> Pending { get; } = new();
 
         public int PendingOffset { get; set; }
+
+        public long PendingBytes { get; set; }
     }
 }

@@ -14,6 +14,11 @@ public sealed record RpcServerConfig
     /// <summary>Duplicate request cache entries (0 turns the cache off).</summary>
     public int ReplyCacheEntries { get; init; } = 1024;
 
-    /// <summary>TCP settings of accepted connections.</summary>
-    public TcpConfig Tcp { get; init; } = new() { SendBuffer = 4 << 20, ReceiveBuffer = 4 << 20 };
+    /// <summary>TCP settings of accepted connections (no Nagle delay, as knfsd's sockets).</summary>
+    public TcpConfig Tcp { get; init; } = new() { SendBuffer = 4 << 20, ReceiveBuffer = 4 << 20, NoDelay = true };
+
+    /// <summary>Reply bytes a connection may have waiting for send space before the server stops reading its calls
+    /// (knfsd's <c>svc_tcp_has_wspace</c>): a client that never reads its replies is held by TCP's window, not by
+    /// our memory.</summary>
+    public int MaxPendingReplyBytes { get; init; } = 8 << 20;
 }
