@@ -65,6 +65,29 @@ public sealed class RpcTransportTests
         Assert.Equal(Enumerable.Range(0, 20).Select(i => i * 100), calls.Select(c => EchoedBytes(c).Length));
     }
 
+    [Fact]
+    public void A_call_larger_than_the_send_buffer_is_refused_when_it_is_made()
+    {
+        using var net = new RpcNetwork(new RpcClientConfig { Tcp = new Stack.Tcp.TcpConfig { SendBuffer = 64 * 1024, NoDelay = true } });
+        Assert.Throws<ArgumentException>(() => Call(net, 1, new byte[100 * 1024]));
+        Assert.Equal(0, net.Client.Pending);
+    }
+
+    [Fact]
+    public void A_throwing_completion_callback_does_not_lose_the_other_calls_completions()
+    {
+        using var net = new RpcNetwork();
+        net.Server.Register(new EchoProgram());
+        RpcCall first = Call(net, 1, "a"u8);
+        RpcCall second = Call(net, 1, "b"u8);
+        int seen = 0;
+        first.Completed = _ => throw new InvalidOperationException("application bug");
+        second.Completed = _ => seen++;
+
+        Assert.Throws<InvalidOperationException>(() => net.RunUntil(() => first.State == RpcCallState.Completed && second.State == RpcCallState.Completed && seen == 1, Limit));
+        Assert.True(net.RunUntil(() => seen == 1, Limit)); // delivered at the next poll
+    }
+
     [Theory]
     [InlineData(0x2000_0002u, 1u, 1u, RpcAcceptStat.ProgramUnavailable)]
     [InlineData(EchoProgram.Number, 9u, 1u, RpcAcceptStat.ProgramMismatch)]

@@ -52,6 +52,21 @@ public sealed class NfsClient
     public NfsRequest<Mnt3Result> Mount(string path, Instant now) =>
         Invoke<DirPath3Args, Mnt3Result>(MountClient(), MountConstants.Program, MountConstants.Version, (uint)MountProcedure.Mnt, new DirPath3Args(path), now);
 
+    /// <summary>MOUNT UMNT: tells the server the export at <paramref name="path"/> is no longer mounted.</summary>
+    public NfsRequest<NfsVoid> Unmount(string path, Instant now) =>
+        Invoke<DirPath3Args, NfsVoid>(MountClient(), MountConstants.Program, MountConstants.Version, (uint)MountProcedure.Umnt, new DirPath3Args(path), now);
+
+    /// <summary>MOUNT EXPORT: the server's export list.</summary>
+    public NfsRequest<Exports3Result> Exports(Instant now) =>
+        Invoke<NfsVoid, Exports3Result>(MountClient(), MountConstants.Program, MountConstants.Version, (uint)MountProcedure.Export, NfsVoid.Value, now);
+
+    /// <summary>MOUNT DUMP: the mounts the server knows of.</summary>
+    public NfsRequest<MountList3Result> MountDump(Instant now) =>
+        Invoke<NfsVoid, MountList3Result>(MountClient(), MountConstants.Program, MountConstants.Version, (uint)MountProcedure.Dump, NfsVoid.Value, now);
+
+    /// <summary>NFSPROC3_NULL: a ping.</summary>
+    public NfsRequest<NfsVoid> Null(Instant now) => Call<NfsVoid, NfsVoid>(Nfs3Procedure.Null, NfsVoid.Value, now);
+
     /// <summary>Makes any NFSv3 call: <typeparamref name="TArgs"/> must be <paramref name="procedure"/>'s arguments.</summary>
     public NfsRequest<TResult> Call<TArgs, TResult>(Nfs3Procedure procedure, TArgs arguments, Instant now)
         where TArgs : INfsMessage<TArgs>

@@ -88,6 +88,13 @@ public sealed class RpcClient : IDisposable
     {
         ArgumentNullException.ThrowIfNull(arguments);
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if ((long)arguments.Length + 512 > _config.Tcp.SendBuffer)
+        {
+            throw new ArgumentException(
+                $"a {arguments.Length}-byte call cannot fit the {_config.Tcp.SendBuffer}-byte send buffer it is written into whole; raise RpcClientConfig.Tcp.SendBuffer or split the call",
+                nameof(arguments));
+        }
+
         uint xid = _nextXid++;
         var header = new RpcCallHeader(xid, program, version, procedure, _config.Credential, OpaqueAuth.None);
         using var w = new XdrWriter(header.EncodedLength + arguments.Head.Length + RecordMarking.HeaderLength);
@@ -148,12 +155,30 @@ public sealed class RpcClient : IDisposable
                 return;
             }
 
-            _scratch.Clear();
-            _scratch.AddRange(_finished);
-            _finished.Clear();
-            foreach (RpcCall c in _scratch)
+            RunCompletions();
+        }
+    }
+
+    /// <summary>Runs the callbacks of finished calls. If one throws, the ones not yet run stay queued for the next poll
+    /// (nobody waits forever) and the exception goes to the caller.</summary>
+    private void RunCompletions()
+    {
+        _scratch.Clear();
+        _scratch.AddRange(_finished);
+        _finished.Clear();
+        int i = 0;
+        try
+        {
+            for (; i < _scratch.Count; i++)
             {
-                c.Completed?.Invoke(c);
+                _scratch[i].Completed?.Invoke(_scratch[i]);
+            }
+        }
+        finally
+        {
+            for (int j = i + 1; j < _scratch.Count; j++)
+            {
+                _finished.Add(_scratch[j]);
             }
         }
     }
@@ -199,12 +224,9 @@ public sealed class RpcClient : IDisposable
         _records.Dispose();
 
         // Tell every caller now: there will be no further poll. A callback cannot make new calls at this point.
-        _scratch.Clear();
-        _scratch.AddRange(_finished);
-        _finished.Clear();
-        foreach (RpcCall c in _scratch)
+        while (_finished.Count > 0)
         {
-            c.Completed?.Invoke(c);
+            RunCompletions();
         }
     }
 
@@ -216,8 +238,7 @@ public sealed class RpcClient : IDisposable
             // longer each time until a reply arrives (as Linux's reestablish timeout), so a server that keeps
             // refusing a call is not hammered.
             DropConnection(abort: _socket.State != TcpState.Closed, now);
-            _reconnectAt = now + _reconnectBackoff;
-            _reconnectBackoff = Duration.FromMicroseconds(Math.Min(_reconnectBackoff.TotalMicroseconds * 2, Duration.FromSeconds(60).TotalMicroseconds));
+            BackOff(now);
         }
 
         if (_socket is null && (_backlog.Count > 0 || _outstanding.Count > 0) && now >= _reconnectAt)
@@ -231,6 +252,14 @@ public sealed class RpcClient : IDisposable
             _socket = _iface.TcpConnect(Server, now, _config.Tcp, _localPort);
             _localPort = _socket.Local.Port;
         }
+    }
+
+    /// <summary>Waits before the next connection attempt, twice as long each time until a reply arrives (as Linux's
+    /// reestablish timeout), up to a minute.</summary>
+    private void BackOff(Instant now)
+    {
+        _reconnectAt = now + _reconnectBackoff;
+        _reconnectBackoff = Duration.FromMicroseconds(Math.Min(_reconnectBackoff.TotalMicroseconds * 2, Duration.FromSeconds(60).TotalMicroseconds));
     }
 
     /// <summary>Leaves the current connection (abort frees its queues: stale transmissions die with it); every
@@ -299,6 +328,7 @@ public sealed class RpcClient : IDisposable
             {
                 Counters.OversizedReplies++;
                 DropConnection(abort: true, now);
+                BackOff(now); // a server that keeps sending oversized records is not reconnected to at once
                 return;
             }
 
