@@ -58,8 +58,14 @@ public sealed class RpcTransportTests
         using var net = new RpcNetwork(new RpcClientConfig { Slots = 2 });
         net.Server.Register(new EchoProgram());
         var calls = Enumerable.Range(0, 20).Select(i => Call(net, 1, new byte[i * 100])).ToList();
+        int most = 0;
 
-        Assert.True(net.RunUntil(() => calls.All(c => c.State == RpcCallState.Completed), Limit));
+        Assert.True(net.RunUntil(() =>
+        {
+            most = Math.Max(most, net.Client.InFlight);
+            return calls.All(c => c.State == RpcCallState.Completed);
+        }, Limit));
+        Assert.Equal(2, most); // the slot table was used, and never exceeded
         Assert.All(calls, c => Assert.True(c.Succeeded));
         Assert.Equal(20, calls.Select(c => c.Xid).Distinct().Count());
         Assert.Equal(Enumerable.Range(0, 20).Select(i => i * 100), calls.Select(c => EchoedBytes(c).Length));

@@ -235,12 +235,14 @@ public sealed partial class TcpSocket : IDisposable
     public void EndRecord() => _tailEor = _sendTail is not null;
 
     /// <summary>Copies out every queued fragment that references lent memory (<see cref="SkBuff.OrphanFrags"/> on
-    /// the send and retransmit queue), so the lenders' destructors no longer wait for ACKs. A transmission still in a
-    /// device keeps its own reference until completion. Returns the payload bytes copied, or -1 if the page pool ran
-    /// dry (what was done stays done).</summary>
-    public long OrphanFrags()
+    /// the send and retransmit queue) — or, with <paramref name="only"/>, the buffers holding that destructor's frags —
+    /// so the lenders' destructors no longer wait for ACKs. A transmission still in a device keeps its own reference
+    /// until completion. Returns the payload bytes copied; <paramref name="complete"/> is false if the page pool ran
+    /// dry before the end (what was copied stays copied and is counted).</summary>
+    public long OrphanFrags(FragDestructor? only, out bool complete)
     {
         long copied = 0;
+        complete = true;
         for (SkBuff? skb = _sendHead; skb is not null; skb = skb.Next)
         {
             if (!skb.HasLentFrags())
@@ -249,23 +251,39 @@ public sealed partial class TcpSocket : IDisposable
             }
 
             long lent = 0;
+            bool mine = only is null;
             for (int i = 0; i < skb.NrFrags; i++)
             {
-                if (skb.FragDestructorOf(i) is not null || skb.FragPage(i).IsForeign)
+                FragDestructor? d = skb.FragDestructorOf(i);
+                mine |= d is not null && ReferenceEquals(d, only);
+                if (d is not null || skb.FragPage(i).IsForeign)
                 {
                     lent += skb.FragSize(i);
                 }
             }
 
+            if (!mine)
+            {
+                continue;
+            }
+
             if (!skb.OrphanFrags())
             {
-                return -1;
+                complete = false;
+                return copied;
             }
 
             copied += lent;
         }
 
         return copied;
+    }
+
+    /// <summary>Copies out every queued fragment that references lent memory; -1 if the page pool ran dry.</summary>
+    public long OrphanFrags()
+    {
+        long copied = OrphanFrags(null, out bool complete);
+        return complete ? copied : -1;
     }
 
     /// <summary>

@@ -70,6 +70,9 @@ public sealed class RpcClient : IDisposable
     /// <summary>The current connection (null between connections).</summary>
     public TcpSocket? Socket => _socket;
 
+    /// <summary>Calls transmitted and not yet answered (bounded by the slot table).</summary>
+    public int InFlight => _outstanding.Count;
+
     /// <summary>Calls not yet completed or failed.</summary>
     public int Pending => _outstanding.Count + _backlog.Count + _releasing.Count;
 
@@ -570,17 +573,18 @@ public sealed class RpcClient : IDisposable
             RpcCall c = _releasing[i];
             if (!c.Released && now >= c.OrphanAt && !c.Orphaned)
             {
-                long copied = _socket?.OrphanFrags() ?? 0;
-                if (copied < 0)
+                bool complete = true;
+                long copied = _socket?.OrphanFrags(c.Destructor, out complete) ?? 0;
+                c.BytesCopied += copied;
+                Counters.PayloadBytesCopied += copied;
+                if (!complete)
                 {
-                    c.OrphanAt = now + Duration.FromMilliseconds(1); // pool dry: try again shortly
+                    c.OrphanAt = now + Duration.FromMilliseconds(1); // pool dry: the rest shortly
                     continue;
                 }
 
                 c.Orphaned = true;
                 c.OrphanAt = Instant.MaxValue;
-                c.BytesCopied += copied;
-                Counters.PayloadBytesCopied += copied;
                 Counters.Orphaned++;
             }
 
