@@ -27,6 +27,8 @@ public sealed partial class NetInterface : IDisposable
     private readonly List<TcpSocket> _socketScratch = [];
     private readonly long[] _drops = new long[Enum.GetValues<DropReason>().Length];
     private readonly Random _iss;
+    private readonly ExpiredDatagram _onReassemblyTimeout;
+    private Instant _pollNow; // the time of the Poll in progress (for the reassembly-timeout callback)
     private ushort _nextEphemeral = 49152;
     private ushort _ipId;
 
@@ -39,6 +41,30 @@ public sealed partial class NetInterface : IDisposable
         Address = address;
         Gateway = gateway;
         _iss = new Random(seed); // RFC 6528 wants unpredictable ISNs; a simulation wants them replayable from a seed
+        _onReassemblyTimeout = SendReassemblyTimeExceeded;
+    }
+
+    /// <summary>ICMP time exceeded messages sent for datagrams whose reassembly timed out.</summary>
+    public long TimeExceededSent { get; private set; }
+
+    /// <summary>RFC 792 / RFC 1122 §3.3.2: a datagram whose reassembly timed out draws a "fragment reassembly time
+    /// exceeded" to its source — only if its first fragment arrived (it is what the message quotes) and it was
+    /// addressed to this host, never for a broadcast.</summary>
+    private void SendReassemblyTimeExceeded(in Ipv4Repr first, ReadOnlySpan<byte> firstBytes)
+    {
+        if (first.Destination != Address.Address || first.Protocol == IpProtocol.Icmp && firstBytes.Length > 0 && firstBytes[0] is 3 or 11)
+        {
+            return; // not ours, or an ICMP error itself (RFC 1122 §3.2.2: never answer an error with an error)
+        }
+
+        var icmp = Icmpv4Repr.TimeExceeded(Icmpv4TimeExceededCode.FragmentReassemblyTimeExceeded, first, firstBytes.Length);
+        SkBuff skb = _cache.Alloc(TcpSocket.MaxHeaderRoom + icmp.BufferLength);
+        skb.Reserve(TcpSocket.MaxHeaderRoom);
+        Span<byte> body = skb.Put(icmp.BufferLength);
+        firstBytes.CopyTo(body[icmp.HeaderLength..]);
+        icmp.Emit(body);
+        TimeExceededSent++;
+        TransmitIpv4(skb, first.Source, IpProtocol.Icmp, _pollNow);
     }
 
     /// <summary>This host's address and subnet.</summary>
@@ -129,7 +155,8 @@ public sealed partial class NetInterface : IDisposable
             SendArpRequest(ip, now);
         }
 
-        _reassembler.Poll(now);
+        _pollNow = now;
+        _reassembler.Poll(now, _onReassemblyTimeout);
         _socketScratch.Clear();
         _socketScratch.AddRange(_connections.Values);
         foreach (TcpSocket s in _socketScratch)

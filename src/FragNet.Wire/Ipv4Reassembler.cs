@@ -111,8 +111,10 @@ public sealed class Ipv4Reassembler : IDisposable
     public Instant PollAt() => _pollAt;
 
     /// <summary>Drops every datagram whose deadline is at or before <paramref name="now"/> with
-    /// <see cref="DropReason.IpReassemblyTimeout"/>; returns how many.</summary>
-    public int Poll(Instant now)
+    /// <see cref="DropReason.IpReassemblyTimeout"/>; returns how many. For those whose first fragment had arrived,
+    /// <paramref name="onExpired"/> is told its header and first payload bytes (up to 8), which is what an ICMP
+    /// "fragment reassembly time exceeded" quotes (RFC 792, RFC 1122 §3.3.2).</summary>
+    public int Poll(Instant now, ExpiredDatagram? onExpired = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (now < _pollAt)
@@ -121,10 +123,19 @@ public sealed class Ipv4Reassembler : IDisposable
         }
 
         int expired = 0;
+        Span<byte> first = stackalloc byte[8];
         foreach (Datagram d in _datagrams.Values)
         {
             if (d.Deadline <= now)
             {
+                if (onExpired is not null && d.HasFirst && d.Pieces.Count > 0 && d.Pieces[0].Offset == 0)
+                {
+                    SkBuff piece = d.Pieces[0].Skb;
+                    int n = Math.Min(8, piece.Len);
+                    piece.CopyBits(0, first[..n]);
+                    onExpired(d.FirstHeader, first[..n]);
+                }
+
                 DropDatagram(d, DropReason.IpReassemblyTimeout); // Dictionary allows Remove while enumerating
                 expired++;
             }

@@ -76,4 +76,27 @@ public sealed class UdpTests
         int fragments = hosts.DevA.Frames.Count(f => f.Length > 34 && f[12] == 0x08 && f[13] == 0x00 && f[23] == 17);
         Assert.Equal(3, fragments); // 4008 bytes of UDP at 1480 per fragment
     }
+
+    [Fact]
+    public void A_datagram_whose_last_fragment_never_comes_draws_a_reassembly_time_exceeded_after_the_timeout()
+    {
+        using var hosts = new TwoHosts();
+        Udp.UdpSocket server = hosts.B.UdpBind(5353);
+        Udp.UdpSocket client = hosts.A.UdpBind(40000);
+        int fragment = 0;
+        hosts.DropRule = (bytes, fromA) => fromA && bytes.Length > 34 && bytes[23] == 17 && ++fragment == 3; // lose the last
+        Assert.True(hosts.A.UdpSend(client, new Ipv4Endpoint(Ipv4Address.Parse("10.1.0.2"), 5353), new byte[4000], hosts.Now));
+        hosts.RunUntil(() => false, Duration.FromSeconds(29));
+        Assert.Equal(0, hosts.B.TimeExceededSent);
+
+        hosts.RunUntil(() => hosts.B.TimeExceededSent == 1, Duration.FromSeconds(2));
+        Assert.Equal(0, server.Count);
+        byte[] icmp = Assert.Single(hosts.DevB.Frames, f => f.Length > 34 && f[23] == 1);
+        Assert.Equal(11, icmp[34]); // type: time exceeded
+        Assert.Equal(1, icmp[35]);  // code: fragment reassembly time exceeded
+        Assert.Equal(0x45, icmp[42]); // the quoted header of the first fragment
+        Assert.Equal(40000, (icmp[62] << 8) | icmp[63]); // and the first 8 bytes: the UDP source port
+        hosts.A.UdpClose(client);
+        hosts.B.UdpClose(server);
+    }
 }
