@@ -91,12 +91,18 @@ public sealed partial class NetInterface
     /// header and first 8 bytes — only for datagrams addressed to this host, never for broadcasts.</summary>
     private void SendPortUnreachable(in Ipv4Repr original, ReadOnlySpan<byte> firstBytes, Instant now)
     {
-        var icmp = Icmpv4Repr.DestinationUnreachable(Icmpv4UnreachableCode.PortUnreachable, original, firstBytes.Length);
+        SendIcmpError(Icmpv4Repr.DestinationUnreachable(Icmpv4UnreachableCode.PortUnreachable, original, firstBytes.Length), firstBytes, original.Source, now);
+    }
+
+    /// <summary>Sends an ICMP error message quoting <paramref name="quoted"/> (after the original header the message
+    /// already carries) to <paramref name="to"/>.</summary>
+    private void SendIcmpError(in Icmpv4Repr icmp, ReadOnlySpan<byte> quoted, Ipv4Address to, Instant now)
+    {
         SkBuff skb = _cache.Alloc(TcpSocket.MaxHeaderRoom + icmp.BufferLength);
         skb.Reserve(TcpSocket.MaxHeaderRoom);
         Span<byte> body = skb.Put(icmp.BufferLength);
-        firstBytes.CopyTo(body[icmp.HeaderLength..]);
+        quoted.CopyTo(body[icmp.HeaderLength..]);
         icmp.Emit(body);
-        TransmitIpv4(skb, original.Source, IpProtocol.Icmp, now);
+        TransmitIpv4(skb, to, IpProtocol.Icmp, now);
     }
 }

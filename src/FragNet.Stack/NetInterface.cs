@@ -57,14 +57,8 @@ public sealed partial class NetInterface : IDisposable
             return; // not ours, or an ICMP error itself (RFC 1122 §3.2.2: never answer an error with an error)
         }
 
-        var icmp = Icmpv4Repr.TimeExceeded(Icmpv4TimeExceededCode.FragmentReassemblyTimeExceeded, first, firstBytes.Length);
-        SkBuff skb = _cache.Alloc(TcpSocket.MaxHeaderRoom + icmp.BufferLength);
-        skb.Reserve(TcpSocket.MaxHeaderRoom);
-        Span<byte> body = skb.Put(icmp.BufferLength);
-        firstBytes.CopyTo(body[icmp.HeaderLength..]);
-        icmp.Emit(body);
         TimeExceededSent++;
-        TransmitIpv4(skb, first.Source, IpProtocol.Icmp, _pollNow);
+        SendIcmpError(Icmpv4Repr.TimeExceeded(Icmpv4TimeExceededCode.FragmentReassemblyTimeExceeded, first, firstBytes.Length), firstBytes, first.Source, _pollNow);
     }
 
     /// <summary>This host's address and subnet.</summary>
