@@ -11,7 +11,7 @@ namespace FragNet.Nfs.Tests;
 /// </summary>
 public sealed class CaptureTests
 {
-    private static readonly Lazy<List<CapturedRpc>> Captured = new(() => CapturedRpc.Read(NfsTestPaths.NfsCapture));
+    private static readonly Lazy<List<CapturedRpc>> Captured = new(() => CapturedRpc.Read(TestPaths.NfsCapture));
 
     private static IEnumerable<CapturedRpc> NfsAndMount => Captured.Value.Where(c =>
         (c.Program == Nfs3Constants.Program && c.Version == Nfs3Constants.Version)

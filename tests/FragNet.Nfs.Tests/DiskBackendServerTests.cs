@@ -7,7 +7,7 @@ namespace FragNet.Nfs.Tests;
 /// confinement checks only a real directory can exercise (symlinks already on disk, directories swapped for links).</summary>
 public sealed class DiskBackendServerTests : Nfs3ServerContract, IDisposable
 {
-    private readonly string _sandbox = NfsTestPaths.NewTempDirectory("disk");
+    private readonly string _sandbox = TestPaths.NewTempDirectory("disk");
     private readonly string _root;
     private readonly string _outside;
 

@@ -68,7 +68,7 @@ internal sealed class NfsNetwork : IDisposable
 
         if (onDisk)
         {
-            _sandbox = NfsTestPaths.NewTempDirectory("e2e");
+            _sandbox = TestPaths.NewTempDirectory("e2e");
             Backend = new DiskBackend(_sandbox);
         }
         else

@@ -187,7 +187,7 @@ public sealed class NfsCaptureTests
     private static List<CapturedRecord> ReadRecords()
     {
         var directions = new Dictionary<(Ipv4Endpoint From, Ipv4Endpoint To), Direction>();
-        using (FileStream file = File.OpenRead(FixturePaths.NfsCapture))
+        using (FileStream file = File.OpenRead(TestPaths.NfsCapture))
         using (var pcap = new PcapReader(file))
         {
             while (pcap.TryReadPacket(out PcapRecord frame))

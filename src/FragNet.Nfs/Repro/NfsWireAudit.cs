@@ -21,7 +21,8 @@ public sealed class NfsWireAudit
 {
     private readonly ushort _port;
     private readonly Func<ulong, byte> _expected;
-    private readonly Dictionary<(Ipv4Address, ushort), Stream> _streams = [];
+    private readonly Dictionary<(Ipv4Address, ushort), ClientStream> _current = []; // the live stream per client port
+    private readonly List<ClientStream> _streams = [];                                // every stream, in order of appearance
 
     /// <param name="nfsPort">The server's NFS port.</param>
     /// <param name="expected">The pattern byte the application wrote for a WRITE at a file offset.</param>
@@ -55,11 +56,11 @@ public sealed class NfsWireAudit
         }
 
         var key = (ip.Source, tcp.SourcePort);
-        if (!_streams.TryGetValue(key, out Stream? stream) || ((tcp.Flags & TcpFlags.Syn) != 0 && stream.Isn != tcp.SequenceNumber.Value + 1))
+        if (!_current.TryGetValue(key, out ClientStream? stream) || ((tcp.Flags & TcpFlags.Syn) != 0 && stream.Isn != tcp.SequenceNumber.Value + 1))
         {
-            stream = new Stream((tcp.Flags & TcpFlags.Syn) != 0 ? tcp.SequenceNumber.Value + 1 : tcp.SequenceNumber.Value);
-            _streams[key] = stream; // a new connection from the same port replaces the old one's (already audited) state
-            _finished.Add(stream);
+            stream = new ClientStream((tcp.Flags & TcpFlags.Syn) != 0 ? tcp.SequenceNumber.Value + 1 : tcp.SequenceNumber.Value);
+            _current[key] = stream; // a new connection from the same port: later segments belong to it
+            _streams.Add(stream);
         }
 
         if (tcp.Payload.IsEmpty)
@@ -78,13 +79,11 @@ public sealed class NfsWireAudit
         stream.Segments.Add(new Segment(index, rel, tcp.Payload.ToArray()));
     }
 
-    private readonly List<Stream> _finished = [];
-
     /// <summary>Rebuilds every stream, finds the WRITE calls and checks every transmission of their data.</summary>
     public IReadOnlyList<WireWriteCall> Analyze()
     {
         var calls = new List<WireWriteCall>();
-        foreach (Stream s in _finished)
+        foreach (ClientStream s in _streams)
         {
             Analyze(s, calls);
         }
@@ -92,7 +91,7 @@ public sealed class NfsWireAudit
         return calls;
     }
 
-    private void Analyze(Stream s, List<WireWriteCall> calls)
+    private void Analyze(ClientStream s, List<WireWriteCall> calls)
     {
         long length = 0;
         foreach (Segment seg in s.Segments)
@@ -277,7 +276,7 @@ public sealed class NfsWireAudit
         return true;
     }
 
-    private sealed class Stream(uint isn)
+    private sealed class ClientStream(uint isn)
     {
         public uint Isn { get; } = isn;
 

@@ -593,11 +593,8 @@ public sealed class RpcClient : IDisposable
                 _releasing.RemoveAt(i);
                 if (c.PendingError is string error)
                 {
-                    c.State = RpcCallState.Failed;
-                    c.Error = error;
                     c.CompletedAt = now;
-                    Counters.Failures++;
-                    _finished.Add(c);
+                    Fail(c, error);
                 }
                 else
                 {

@@ -20,7 +20,7 @@ public sealed class ReplyCache
     public const int ChecksumBytes = 256;
 
     private readonly Dictionary<ReplyCacheKey, LinkedListNode<Entry>> _entries = [];
-    private readonly Dictionary<(uint Xid, Ipv4Endpoint Client, uint Program, uint Version, uint Procedure), ReplyCacheKey> _byXid = [];
+    private readonly Dictionary<ReplyCacheKey, ReplyCacheKey> _byCall = []; // the call's identity (no length, no checksum) → its full key
     private readonly LinkedList<Entry> _lru = new();
 
     public ReplyCache(int capacity = 1024, Duration? maxAge = null)
@@ -68,7 +68,7 @@ public sealed class ReplyCache
             Remove(node);
             Evictions++;
         }
-        else if (_byXid.ContainsKey((key.Xid, key.Client, key.Program, key.Version, key.Procedure)))
+        else if (_byCall.ContainsKey(CallOf(key)))
         {
             ChecksumMismatches++;
         }
@@ -81,7 +81,7 @@ public sealed class ReplyCache
     public void Store(in ReplyCacheKey key, byte[] reply, Instant now)
     {
         ArgumentNullException.ThrowIfNull(reply);
-        if (_byXid.TryGetValue((key.Xid, key.Client, key.Program, key.Version, key.Procedure), out ReplyCacheKey old) && _entries.TryGetValue(old, out LinkedListNode<Entry>? stale))
+        if (_byCall.TryGetValue(CallOf(key), out ReplyCacheKey old) && _entries.TryGetValue(old, out LinkedListNode<Entry>? stale))
         {
             Remove(stale);
         }
@@ -94,15 +94,18 @@ public sealed class ReplyCache
 
         LinkedListNode<Entry> node = _lru.AddFirst(new Entry(key, reply, now));
         _entries[key] = node;
-        _byXid[(key.Xid, key.Client, key.Program, key.Version, key.Procedure)] = key;
+        _byCall[CallOf(key)] = key;
     }
 
     private void Remove(LinkedListNode<Entry> node)
     {
         _lru.Remove(node);
         _entries.Remove(node.Value.Key);
-        _byXid.Remove((node.Value.Key.Xid, node.Value.Key.Client, node.Value.Key.Program, node.Value.Key.Version, node.Value.Key.Procedure));
+        _byCall.Remove(CallOf(node.Value.Key));
     }
+
+    /// <summary>Which call a key is for, whatever its arguments: the key without length and checksum.</summary>
+    private static ReplyCacheKey CallOf(in ReplyCacheKey key) => key with { ArgumentLength = 0, Checksum = 0 };
 
     private sealed record Entry(ReplyCacheKey Key, byte[] Reply, Instant StoredAt);
 }

@@ -93,7 +93,6 @@ public sealed class XenPair : IDisposable
         _disposed = true;
         GuestStack.Dispose();
         BackendStack.Dispose();
-        Back.ReleaseAfterDisconnect();
         Back.Disconnect("teardown");
         int held = Back.ReleaseAfterDisconnect();
         Front.Close();

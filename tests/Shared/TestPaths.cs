@@ -1,8 +1,10 @@
-namespace FragNet.SunRpc.Tests;
+using Xunit;
+namespace FragNet.Testing;
 
 /// <summary>Where the shared fixtures are: beside the repository (a directory holding FragNet.slnx), in
-/// <c>../shared/fixtures</c>. CI clones the repository elsewhere with a copy of shared/ beside it.</summary>
-internal static class FixturePaths
+/// <c>../shared/fixtures</c>. CI clones the repository elsewhere with a copy of shared/ beside it. One source, linked
+/// into every test project that reads fixtures or writes files (tests/Shared).</summary>
+internal static class TestPaths
 {
     public static string RepositoryRoot
     {
@@ -40,5 +42,13 @@ internal static class FixturePaths
             Assert.True(File.Exists(file), $"fixture {file} is missing");
             return file;
         }
+    }
+
+    /// <summary>A fresh directory for this test process's own files.</summary>
+    public static string NewTempDirectory(string purpose)
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"fragnet-tests-{Environment.ProcessId}-{purpose}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        return dir;
     }
 }

@@ -1,7 +1,8 @@
+using Xunit;
 using System.ComponentModel;
 using System.Diagnostics;
 
-namespace FragNet.Devices.Tests;
+namespace FragNet.Testing;
 
 /// <summary>Runs tcpdump and tshark, the real readers our files and filters are checked against. A missing tool
 /// fails the test (test.sh installs them); it never skips it.</summary>
