@@ -1,8 +1,10 @@
+using FragNet.Stack.Streams;
+
 namespace FragNet.Stack.Tcp;
 
 /// <summary>A listening port (RFC 9293 LISTEN): SYNs make children in SYN-RECEIVED; established children wait in the
 /// accept queue. The backlog bounds children not yet accepted; SYNs beyond it are dropped (the peer retries).</summary>
-public sealed class TcpListener
+public sealed class TcpListener : IStreamListener
 {
     private readonly Queue<TcpSocket> _acceptQueue = new();
 
@@ -36,6 +38,8 @@ public sealed class TcpListener
 
     /// <summary>The next established connection, or null.</summary>
     public TcpSocket? Accept() => _acceptQueue.TryDequeue(out TcpSocket? s) ? s : null;
+
+    IStreamSocket? IStreamListener.Accept() => Accept();
 
     internal void Enqueue(TcpSocket child) => _acceptQueue.Enqueue(child);
 

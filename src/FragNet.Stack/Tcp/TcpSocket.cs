@@ -1,4 +1,5 @@
 using FragNet.Buffers;
+using FragNet.Stack.Streams;
 using FragNet.Wire;
 
 namespace FragNet.Stack.Tcp;
@@ -23,7 +24,7 @@ namespace FragNet.Stack.Tcp;
 /// backoff, going back to SND.UNA on a timeout; RFC 5681 slow start and congestion avoidance; RFC 6582 NewReno fast
 /// retransmit and recovery on three duplicate ACKs. RFC 5961 challenge ACKs for in-window RSTs and SYNs.</para>
 /// </remarks>
-public sealed partial class TcpSocket : IDisposable
+public sealed partial class TcpSocket : IStreamSocket
 {
     /// <summary>Headroom reserved in queued buffers for Ethernet, IPv4 and TCP headers with options.</summary>
     public const int MaxHeaderRoom = 14 + 60 + 60 + 26;

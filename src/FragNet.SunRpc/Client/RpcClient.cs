@@ -1,5 +1,6 @@
 using FragNet.Buffers;
 using FragNet.Stack;
+using FragNet.Stack.Streams;
 using FragNet.Stack.Tcp;
 using FragNet.SunRpc.Rpc;
 using FragNet.SunRpc.Xdr;
@@ -7,7 +8,7 @@ using FragNet.SunRpc.Xdr;
 namespace FragNet.SunRpc.Client;
 
 /// <summary>
-/// An ONC RPC client over one FragNet TCP connection (Linux's <c>rpc_clnt</c> + <c>rpc_xprt</c>), sans-IO: the
+/// An ONC RPC client over one TCP connection (FragNet's own, or the kernel's at the host edge) (Linux's <c>rpc_clnt</c> + <c>rpc_xprt</c>), sans-IO: the
 /// caller drives it with <see cref="Poll"/> at least whenever the interface processed something and at
 /// <see cref="PollAt"/>.
 /// </summary>
@@ -29,7 +30,7 @@ namespace FragNet.SunRpc.Client;
 /// </remarks>
 public sealed class RpcClient : IDisposable
 {
-    private readonly NetInterface _iface;
+    private readonly IStreamTransport _transport;
     private readonly RpcClientConfig _config;
     private RecordAssembler _records;
     private readonly Dictionary<uint, RpcCall> _outstanding = [];
@@ -38,7 +39,7 @@ public sealed class RpcClient : IDisposable
     private readonly List<RpcCall> _finished = [];
     private readonly List<RpcCall> _scratch = [];
     private readonly Action<object?> _onReleased;
-    private TcpSocket? _socket;
+    private IStreamSocket? _socket;
     private long _generation;
     private ushort _localPort;
     private Instant _reconnectAt;
@@ -47,10 +48,10 @@ public sealed class RpcClient : IDisposable
     private long _closedTcpRetransmits;
     private bool _disposed;
 
-    public RpcClient(NetInterface iface, Ipv4Endpoint server, RpcClientConfig? config = null, uint firstXid = 1)
+    public RpcClient(IStreamTransport transport, Ipv4Endpoint server, RpcClientConfig? config = null, uint firstXid = 1)
     {
-        ArgumentNullException.ThrowIfNull(iface);
-        _iface = iface;
+        ArgumentNullException.ThrowIfNull(transport);
+        _transport = transport;
         Server = server;
         _config = config ?? new RpcClientConfig();
         _records = new RecordAssembler(_config.MaxReplyRecord);
@@ -68,7 +69,7 @@ public sealed class RpcClient : IDisposable
     public RpcClientCounters Counters { get; } = new();
 
     /// <summary>The current connection (null between connections).</summary>
-    public TcpSocket? Socket => _socket;
+    public IStreamSocket? Socket => _socket;
 
     /// <summary>Calls transmitted and not yet answered (bounded by the slot table).</summary>
     public int InFlight => _outstanding.Count;
@@ -252,7 +253,7 @@ public sealed class RpcClient : IDisposable
             }
 
             _generation++;
-            _socket = _iface.TcpConnect(Server, now, _config.Tcp, _localPort);
+            _socket = _transport.Connect(Server, now, _config.Tcp, _localPort);
             _localPort = _socket.Local.Port;
         }
     }
@@ -274,7 +275,7 @@ public sealed class RpcClient : IDisposable
             return;
         }
 
-        TcpSocket s = _socket;
+        IStreamSocket s = _socket;
         _socket = null;
         _closedTcpRetransmits += s.Counters.Retransmits;
         if (abort && s.State != TcpState.Closed)
@@ -284,7 +285,7 @@ public sealed class RpcClient : IDisposable
 
         if (now is Instant at)
         {
-            _iface.Flush(s, at);
+            _transport.Flush(s, at);
             s.Dispose();
         }
 
@@ -336,7 +337,7 @@ public sealed class RpcClient : IDisposable
             }
 
             _socket.ConsumeReceived(taken);
-            _iface.Flush(_socket, now); // a window update may be due
+            _transport.Flush(_socket, now); // a window update may be due
         }
     }
 
@@ -448,7 +449,7 @@ public sealed class RpcClient : IDisposable
 
     private void Transmit(Instant now)
     {
-        TcpSocket? s = _socket;
+        IStreamSocket? s = _socket;
         if (s is null || s.State != TcpState.Established)
         {
             return;
@@ -484,13 +485,13 @@ public sealed class RpcClient : IDisposable
     flush:
         if (any && _socket is not null)
         {
-            _iface.Flush(s, now);
+            _transport.Flush(s, now);
         }
     }
 
     /// <summary>Writes the whole record or nothing (a record is never split across waits for send space, so the
     /// stream stays parseable).</summary>
-    private bool TryWriteRecord(TcpSocket s, RpcCall call, Instant now)
+    private bool TryWriteRecord(IStreamSocket s, RpcCall call, Instant now)
     {
         if (s.SendSpace < call.RecordLength)
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using FragNet.Stack;
+using FragNet.Stack.Streams;
 using FragNet.Stack.Tcp;
 using FragNet.SunRpc.Rpc;
 using FragNet.SunRpc.Xdr;
@@ -7,7 +8,7 @@ using FragNet.SunRpc.Xdr;
 namespace FragNet.SunRpc.Server;
 
 /// <summary>
-/// An ONC RPC server on one TCP port of a FragNet interface (Linux's <c>svc_serv</c> with one TCP transport), sans-IO:
+/// An ONC RPC server on one TCP port of a stream transport (a FragNet interface, or the kernel's TCP at the host edge) (Linux's <c>svc_serv</c> with one TCP transport), sans-IO:
 /// the caller drives it with <see cref="Poll"/> whenever the interface processed something.
 /// </summary>
 /// <remarks>
@@ -19,19 +20,19 @@ namespace FragNet.SunRpc.Server;
 /// </remarks>
 public sealed class RpcServer : IDisposable
 {
-    private readonly NetInterface _iface;
+    private readonly IStreamTransport _transport;
     private readonly RpcServerConfig _config;
-    private readonly TcpListener _listener;
+    private readonly IStreamListener _listener;
     private readonly Dictionary<uint, IRpcProgram> _programs = [];
     private readonly List<Connection> _connections = [];
 
-    public RpcServer(NetInterface iface, ushort port, RpcServerConfig? config = null)
+    public RpcServer(IStreamTransport transport, ushort port, RpcServerConfig? config = null)
     {
-        ArgumentNullException.ThrowIfNull(iface);
-        _iface = iface;
+        ArgumentNullException.ThrowIfNull(transport);
+        _transport = transport;
         _config = config ?? new RpcServerConfig();
         Port = port;
-        _listener = iface.TcpListen(port, _config.Backlog, _config.Tcp);
+        _listener = transport.Listen(port, _config.Backlog, _config.Tcp);
         Cache = _config.ReplyCacheEntries > 0 ? new ReplyCache(_config.ReplyCacheEntries) : null;
     }
 
@@ -55,7 +56,7 @@ public sealed class RpcServer : IDisposable
     /// <summary>Accepts connections, reads and answers calls, sends waiting replies, and forgets closed connections.</summary>
     public void Poll(Instant now)
     {
-        while (_listener.Accept() is TcpSocket accepted)
+        while (_listener.Accept() is IStreamSocket accepted)
         {
             Counters.Connections++;
             _connections.Add(new Connection(accepted, new RecordAssembler(_config.MaxRecord)));
@@ -71,7 +72,7 @@ public sealed class RpcServer : IDisposable
                 c.Socket.Close(); // the client is done: close our side after our replies
             }
 
-            _iface.Flush(c.Socket, now);
+            _transport.Flush(c.Socket, now);
             if (c.Socket.State == TcpState.Closed)
             {
                 c.Records.Dispose();
@@ -87,12 +88,12 @@ public sealed class RpcServer : IDisposable
         foreach (Connection c in _connections)
         {
             c.Socket.Abort();
-            _iface.Flush(c.Socket, now);
+            _transport.Flush(c.Socket, now);
             c.Records.Dispose();
         }
 
         _connections.Clear();
-        _iface.CloseListener(_listener, now);
+        _transport.CloseListener(_listener, now);
     }
 
     /// <summary>Aborts every connection (the RSTs go out at the interface's next poll).</summary>
@@ -109,7 +110,7 @@ public sealed class RpcServer : IDisposable
 
     private void ReadCalls(Connection c, Instant now)
     {
-        TcpSocket s = c.Socket;
+        IStreamSocket s = c.Socket;
         while (s.ReceiveQueued > 0 && s.State != TcpState.Closed && c.PendingBytes <= _config.MaxPendingReplyBytes)
         {
             int taken = 0;
@@ -147,7 +148,7 @@ public sealed class RpcServer : IDisposable
 
     private static void SendPending(Connection c)
     {
-        TcpSocket s = c.Socket;
+        IStreamSocket s = c.Socket;
         while (c.Pending.Count > 0 && s.State is TcpState.Established or TcpState.CloseWait)
         {
             byte[] reply = c.Pending.Peek();
@@ -293,9 +294,9 @@ public sealed class RpcServer : IDisposable
         return record;
     }
 
-    private sealed class Connection(TcpSocket socket, RecordAssembler records)
+    private sealed class Connection(IStreamSocket socket, RecordAssembler records)
     {
-        public TcpSocket Socket { get; } = socket;
+        public IStreamSocket Socket { get; } = socket;
 
         public RecordAssembler Records { get; } = records;
 
