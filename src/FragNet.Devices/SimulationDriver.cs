@@ -1,3 +1,5 @@
+using FragNet.Stack;
+
 namespace FragNet.Devices;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace FragNet.Devices;
 /// <remarks>Participants are polled in the order they were added. A deadline already due when polled is handled by that
 /// poll; the wakeup is never scheduled at the current instant, so a participant that keeps reporting a past deadline
 /// cannot spin the loop.</remarks>
-public sealed class SimulationDriver : ISimulatorEvent
+public sealed class SimulationDriver : ISimulatorEvent, IEventLoop
 {
     private readonly List<(Action<Instant> Poll, Func<Instant>? PollAt)> _participants = [];
     private Instant _wakeupAt = Instant.MaxValue;
@@ -22,6 +24,9 @@ public sealed class SimulationDriver : ISimulatorEvent
 
     public Simulator Simulator { get; }
 
+    /// <summary>The simulator's virtual time.</summary>
+    public Instant Now => Simulator.Now;
+
     /// <summary>Adds a participant: <paramref name="poll"/> runs after every event; <paramref name="pollAt"/>, if
     /// given, says when it next needs a poll with nothing else happening.</summary>
     public SimulationDriver Add(Action<Instant> poll, Func<Instant>? pollAt = null)
@@ -30,6 +35,8 @@ public sealed class SimulationDriver : ISimulatorEvent
         _participants.Add((poll, pollAt));
         return this;
     }
+
+    void IEventLoop.Add(Action<Instant> poll, Func<Instant>? pollAt) => Add(poll, pollAt);
 
     /// <summary>Adds a host: it re-reads its stack's deadline after the others ran (they may have queued data).</summary>
     public SimulationDriver Add(SimulatedHost host)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using FragNet.Host.Interop;
+using FragNet.Stack;
 
 namespace FragNet.Host;
 
@@ -18,7 +19,7 @@ namespace FragNet.Host;
 /// then the wait. A participant that keeps reporting a deadline in the past makes the loop spin rather than sleep; that
 /// is the participant's bug, and visible in <see cref="Iterations"/>.</para>
 /// </remarks>
-public sealed unsafe class HostLoop : IDisposable
+public sealed unsafe class HostLoop : IEventLoop, IDisposable
 {
     private readonly List<IHostPollSource> _sources = [];
     private readonly List<(Action<Instant> Poll, Func<Instant>? PollAt)> _participants = [];
@@ -41,6 +42,9 @@ public sealed unsafe class HostLoop : IDisposable
     /// <summary>The clock the loop reads.</summary>
     public HostClock Clock { get; }
 
+    /// <summary>The clock's current time.</summary>
+    public Instant Now => Clock.Now;
+
     /// <summary>Iterations run (polls of every participant).</summary>
     public long Iterations { get; private set; }
 
@@ -60,6 +64,11 @@ public sealed unsafe class HostLoop : IDisposable
         _participants.Add((poll, pollAt));
         return this;
     }
+
+    void IEventLoop.Add(Action<Instant> poll, Func<Instant>? pollAt) => Add(poll, pollAt);
+
+    /// <summary>Runs iterations until <paramref name="done"/> holds or <paramref name="limit"/> passes.</summary>
+    public bool RunUntil(Func<bool> done, Duration limit) => RunUntil(done, TimeSpan.FromTicks(checked(limit.TotalMicroseconds * 10)));
 
     /// <summary>Runs <paramref name="work"/> on the loop's thread at the start of the next iteration (thread-safe).</summary>
     public void Post(Action<Instant> work)

@@ -27,6 +27,9 @@ public interface IStreamSocket : IDisposable
     /// <summary>The other end.</summary>
     Ipv4Endpoint Remote { get; }
 
+    /// <summary>Why the connection ended abnormally (reset, refused, timed out), or null.</summary>
+    string? CloseReason { get; }
+
     /// <summary>What the connection did (a kernel socket fills in what <c>TCP_INFO</c> tells).</summary>
     TcpCounters Counters { get; }
 

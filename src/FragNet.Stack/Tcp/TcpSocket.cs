@@ -89,6 +89,8 @@ public sealed partial class TcpSocket : IStreamSocket
     /// <summary>What the connection did.</summary>
     public TcpCounters Counters { get; }
 
+    string? IStreamSocket.CloseReason => Error;
+
     /// <summary>The settings.</summary>
     public TcpConfig Config => _config;
 
@@ -157,49 +159,23 @@ public sealed partial class TcpSocket : IStreamSocket
     public int Send(ReadOnlySpan<byte> data)
     {
         int accepted = 0;
-        int room = SendSpace;
-        data = data[..Math.Min(data.Length, room)];
+        data = data[..Math.Min(data.Length, SendSpace)];
         while (!data.IsEmpty)
         {
+            // Fill the untransmitted tail (its last own page first, see SkBuff.AppendCopy), then a new queue buffer.
             SkBuff tail = WritableTail();
-            if (tail.Len >= MaxQueuedBuffer)
+            int n = tail.AppendCopy(data, MaxQueuedBuffer);
+            if (n == 0)
             {
-                tail = NewQueueBuffer();
-            }
-
-            // Fill the rest of the last page this socket copied into before taking a new one (Linux's sk_page_frag):
-            // small writes share a page instead of costing one each. Only an untransmitted tail's own copy page
-            // qualifies, and only the bytes after its last frag, which nothing references.
-            int last = tail.NrFrags - 1;
-            if (last >= 0 && tail.FragDestructorOf(last) is null && ReferenceEquals(tail.FragPage(last).Owner, _cache.Pages)
-                && tail.FragOffset(last) + tail.FragSize(last) < Page.Size)
-            {
-                int at = tail.FragOffset(last) + tail.FragSize(last);
-                int fill = Math.Min(Math.Min(data.Length, Page.Size - at), MaxQueuedBuffer - tail.Len);
-                if (fill > 0)
+                if (tail.Len < MaxQueuedBuffer && tail.NrFrags < SharedInfo.MaxSkbFrags)
                 {
-                    data[..fill].CopyTo(tail.FragPage(last).Span[at..]);
-                    tail.FragSizeAdd(last, fill);
-                    data = data[fill..];
-                    accepted += fill;
-                    _sendQueued += fill;
-                    continue;
+                    break; // the page pool ran dry
                 }
+
+                NewQueueBuffer();
+                continue;
             }
 
-            if (tail.NrFrags == SharedInfo.MaxSkbFrags)
-            {
-                tail = NewQueueBuffer();
-            }
-
-            int n = Math.Min(Math.Min(data.Length, Page.Size), MaxQueuedBuffer - tail.Len);
-            if (!_cache.Pages.TryAlloc(out Page page))
-            {
-                break;
-            }
-
-            data[..n].CopyTo(page.Span);
-            tail.FillPageDesc(tail.NrFrags, page, 0, n);
             data = data[n..];
             accepted += n;
             _sendQueued += n;
@@ -246,35 +222,14 @@ public sealed partial class TcpSocket : IStreamSocket
         complete = true;
         for (SkBuff? skb = _sendHead; skb is not null; skb = skb.Next)
         {
-            if (!skb.HasLentFrags())
-            {
-                continue;
-            }
-
-            long lent = 0;
-            bool mine = only is null;
-            for (int i = 0; i < skb.NrFrags; i++)
-            {
-                FragDestructor? d = skb.FragDestructorOf(i);
-                mine |= d is not null && ReferenceEquals(d, only);
-                if (d is not null || skb.FragPage(i).IsForeign)
-                {
-                    lent += skb.FragSize(i);
-                }
-            }
-
-            if (!mine)
-            {
-                continue;
-            }
-
-            if (!skb.OrphanFrags())
+            long n = skb.OrphanFragsOf(only);
+            if (n < 0)
             {
                 complete = false;
                 return copied;
             }
 
-            copied += lent;
+            copied += n;
         }
 
         return copied;

@@ -80,6 +80,9 @@ public sealed class RpcClient : IDisposable
     /// <summary>TCP retransmissions over every connection this client made.</summary>
     public long TcpRetransmits => _closedTcpRetransmits + (_socket?.Counters.Retransmits ?? 0);
 
+    /// <summary>Why the last connection ended abnormally (refused, reset, timed out), or null.</summary>
+    public string? LastConnectionError { get; private set; }
+
     /// <summary>The local port calls come from (0 until the first connection).</summary>
     public ushort LocalPort => _localPort;
 
@@ -277,6 +280,7 @@ public sealed class RpcClient : IDisposable
 
         IStreamSocket s = _socket;
         _socket = null;
+        LastConnectionError = s.CloseReason ?? LastConnectionError;
         _closedTcpRetransmits += s.Counters.Retransmits;
         if (abort && s.State != TcpState.Closed)
         {

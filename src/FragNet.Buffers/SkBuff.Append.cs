@@ -1,0 +1,78 @@
+namespace FragNet.Buffers;
+
+/// <summary>The copy path of a send queue: bytes copied into the paged area (<c>skb_copy_to_page_nocache</c> with
+/// <c>sk_page_frag</c>).</summary>
+public sealed partial class SkBuff
+{
+    /// <summary>
+    /// Appends a copy of <paramref name="data"/> to the paged area while <see cref="Len"/> stays within
+    /// <paramref name="maxLen"/>: first into the room after the last frag, when that page came from this cache's pool,
+    /// carries no destructor and the data buffer is not shared (the bytes past a frag's end are nobody's, so small
+    /// writes share a page instead of costing one each, as Linux's <c>sk_page_frag</c>); then into new pool pages while
+    /// frag slots remain. Returns the bytes copied: fewer than asked when the pool runs dry, the slots fill up or
+    /// <paramref name="maxLen"/> is reached.
+    /// </summary>
+    public int AppendCopy(ReadOnlySpan<byte> data, int maxLen)
+    {
+        ThrowIfFree();
+        int copied = 0;
+        int last = _shinfo.NrFragsValue - 1;
+        if (last >= 0 && !IsCloned && _len < maxLen)
+        {
+            SkbFrag f = _shinfo.Frags[last];
+            int end = f.OffsetValue + f.SizeValue;
+            if (f.DestructorRef is null && ReferenceEquals(f.Page.Owner, _cache.Pages) && end < Page.Size)
+            {
+                int fill = Math.Min(Math.Min(data.Length, Page.Size - end), maxLen - _len);
+                data[..fill].CopyTo(f.Page.Span[end..]);
+                FragSizeAdd(last, fill);
+                data = data[fill..];
+                copied += fill;
+            }
+        }
+
+        while (!data.IsEmpty && _len < maxLen && _shinfo.NrFragsValue < SharedInfo.MaxSkbFrags && !IsCloned)
+        {
+            if (!_cache.Pages.TryAlloc(out Page page))
+            {
+                break;
+            }
+
+            int n = Math.Min(Math.Min(data.Length, Page.Size), maxLen - _len);
+            data[..n].CopyTo(page.Span);
+            FillPageDesc(_shinfo.NrFragsValue, page, 0, n);
+            data = data[n..];
+            copied += n;
+        }
+
+        return copied;
+    }
+
+    /// <summary>
+    /// <see cref="OrphanFrags()"/> for one lender: if this buffer holds a frag of <paramref name="only"/> (or, when
+    /// null, any lent frag), copies every lent frag out. Returns the lent payload bytes copied (0 when the buffer holds
+    /// none of them), or -1 if the pool could not supply the pages (nothing changed).
+    /// </summary>
+    public long OrphanFragsOf(FragDestructor? only)
+    {
+        ThrowIfFree();
+        long lent = 0;
+        bool mine = false;
+        for (int i = 0; i < _shinfo.NrFragsValue; i++)
+        {
+            SkbFrag f = _shinfo.Frags[i];
+            if (NeedsOrphan(f))
+            {
+                lent += f.SizeValue;
+                mine |= only is null || ReferenceEquals(f.DestructorRef, only);
+            }
+        }
+
+        if (!mine)
+        {
+            return 0;
+        }
+
+        return OrphanFrags() ? lent : -1;
+    }
+}

@@ -1,0 +1,50 @@
+using System.Runtime.InteropServices;
+
+namespace FragNet.Host.Interop;
+
+/// <summary>The socket calls .NET's <c>Socket</c> does not expose: scatter-gather <c>sendmsg</c> with
+/// <c>MSG_ZEROCOPY</c>, the error queue, and raw socket options (Linux, 64-bit).</summary>
+internal static unsafe partial class SocketCalls
+{
+    public const int MSG_DONTWAIT = 0x40;
+    public const int MSG_ERRQUEUE = 0x2000;
+    public const int MSG_NOSIGNAL = 0x4000;
+    public const int MSG_ZEROCOPY = 0x4000000;
+
+    public const int SOL_SOCKET = 1;
+    public const int SO_ZEROCOPY = 60;
+    public const int SOL_IP = 0;
+    public const int IP_RECVERR = 11;
+    public const int IPPROTO_TCP = 6;
+    public const int TCP_INFO = 11;
+
+    /// <summary><c>SO_EE_ORIGIN_ZEROCOPY</c>: a <c>sock_extended_err</c> that reports MSG_ZEROCOPY completions.</summary>
+    public const byte SO_EE_ORIGIN_ZEROCOPY = 5;
+
+    /// <summary><c>SO_EE_CODE_ZEROCOPY_COPIED</c>: the kernel copied the data after all.</summary>
+    public const byte SO_EE_CODE_ZEROCOPY_COPIED = 1;
+
+    public const int ENOBUFS = 105;
+    public const int EPIPE = 32;
+    public const int ECONNRESET = 104;
+
+    /// <summary>Offsets in <c>struct tcp_info</c> (linux/tcp.h; stable ABI, fields only appended).</summary>
+    public const int TcpInfoTotalRetrans = 100;
+    public const int TcpInfoBytesAcked = 120;
+    public const int TcpInfoBytesReceived = 128;
+    public const int TcpInfoSegsOut = 136;
+    public const int TcpInfoSegsIn = 140;
+    public const int TcpInfoLength = 144;
+
+    [LibraryImport("libc", EntryPoint = "sendmsg", SetLastError = true)]
+    public static partial nint SendMsg(int fd, MsgHdr* message, int flags);
+
+    [LibraryImport("libc", EntryPoint = "recvmsg", SetLastError = true)]
+    public static partial nint RecvMsg(int fd, MsgHdr* message, int flags);
+
+    [LibraryImport("libc", EntryPoint = "setsockopt", SetLastError = true)]
+    public static partial int SetSockOpt(int fd, int level, int name, void* value, uint length);
+
+    [LibraryImport("libc", EntryPoint = "getsockopt", SetLastError = true)]
+    public static partial int GetSockOpt(int fd, int level, int name, void* value, uint* length);
+}
