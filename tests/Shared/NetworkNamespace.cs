@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
 using Xunit;
 
 namespace FragNet.Testing;
@@ -65,6 +67,42 @@ internal sealed class NetworkNamespace : IDisposable
 
         return p;
     }
+
+    /// <summary>Runs <paramref name="body"/> on a thread that has entered the namespace (<c>setns</c>), so the kernel
+    /// sockets and TAP devices it opens live there while the test process stays where it is. Exceptions come back to
+    /// the caller.</summary>
+    public void RunInside(Action body, TimeSpan? limit = null)
+    {
+        ExceptionDispatchInfo? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                using (Microsoft.Win32.SafeHandles.SafeFileHandle ns = File.OpenHandle($"/var/run/netns/{Name}"))
+                {
+                    if (SetNs((int)ns.DangerousGetHandle(), CloneNewNet) != 0)
+                    {
+                        throw new IOException($"setns into {Name}: errno {Marshal.GetLastPInvokeError()}");
+                    }
+                }
+
+                body();
+            }
+            catch (Exception e)
+            {
+                failure = ExceptionDispatchInfo.Capture(e);
+            }
+        });
+        thread.Start();
+        TimeSpan wait = limit ?? TimeSpan.FromMinutes(3);
+        Assert.True(thread.Join(wait), $"the test body in {Name} did not finish within {wait}");
+        failure?.Throw();
+    }
+
+    private const int CloneNewNet = 0x40000000;
+
+    [DllImport("libc", EntryPoint = "setns", SetLastError = true)]
+    private static extern int SetNs(int fd, int nstype);
 
     /// <summary>Kills what still runs in the namespace and deletes it.</summary>
     public void Dispose()

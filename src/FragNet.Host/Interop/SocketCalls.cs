@@ -12,6 +12,7 @@ internal static unsafe partial class SocketCalls
     public const int MSG_ZEROCOPY = 0x4000000;
 
     public const int SOL_SOCKET = 1;
+    public const int SO_ERROR = 4;
     public const int SO_ZEROCOPY = 60;
     public const int SOL_IP = 0;
     public const int IP_RECVERR = 11;
@@ -35,6 +36,33 @@ internal static unsafe partial class SocketCalls
     public const int TcpInfoSegsOut = 136;
     public const int TcpInfoSegsIn = 140;
     public const int TcpInfoLength = 144;
+
+    public const int EINPROGRESS = 115;
+
+    [LibraryImport("libc", EntryPoint = "connect", SetLastError = true)]
+    public static partial int Connect(int fd, byte* address, uint length);
+
+    /// <summary>A non-blocking IPv4 <c>connect</c>: 0 when under way or done, else the errno.</summary>
+    public static int ConnectIpv4(int fd, uint address, ushort port)
+    {
+        // struct sockaddr_in: family (host order), port and address (network order), 8 bytes of zero.
+        byte* sa = stackalloc byte[16];
+        new Span<byte>(sa, 16).Clear();
+        *(ushort*)sa = 2; // AF_INET
+        sa[2] = (byte)(port >> 8);
+        sa[3] = (byte)port;
+        sa[4] = (byte)(address >> 24);
+        sa[5] = (byte)(address >> 16);
+        sa[6] = (byte)(address >> 8);
+        sa[7] = (byte)address;
+        if (Connect(fd, sa, 16) == 0)
+        {
+            return 0;
+        }
+
+        int errno = Marshal.GetLastPInvokeError();
+        return errno == EINPROGRESS ? 0 : errno;
+    }
 
     [LibraryImport("libc", EntryPoint = "sendmsg", SetLastError = true)]
     public static partial nint SendMsg(int fd, MsgHdr* message, int flags);

@@ -264,6 +264,9 @@ public sealed unsafe class HostTcpSocket : IStreamSocket
         _transport.Forget(this);
     }
 
+    /// <summary>Closes with <paramref name="reason"/> (a connect that failed at once).</summary>
+    internal void Fail(string reason) => EnterClosed(reason);
+
     /// <summary>Does what is ready: resolves a connect, reads, sends, collects zero-copy completions, and closes when
     /// both directions are done.</summary>
     internal void Pump()
@@ -416,22 +419,31 @@ public sealed unsafe class HostTcpSocket : IStreamSocket
         ReleaseCompleted();
     }
 
+    /// <summary>Checks a non-blocking connect: still under way (false), failed (closed, with the reason), or done.
+    /// Asks the kernel directly — <c>poll</c> for POLLOUT, then <c>SO_ERROR</c> — rather than trusting a cached state.</summary>
     private bool ResolveConnect()
     {
-        Socket s = _socket!;
-        if (!s.Poll(0, SelectMode.SelectWrite) && !s.Poll(0, SelectMode.SelectError))
+        var fd = new PollFd { Fd = _fd, Events = PollEvents.Out };
+        TimeSpec zero = default;
+        if (Libc.PPoll(&fd, 1, &zero, null) <= 0 || fd.Revents == PollEvents.None)
         {
             return false;
         }
 
-        var error = (SocketError)(int)s.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
-        if (error != SocketError.Success)
+        int error = 0;
+        uint length = sizeof(int);
+        if (SocketCalls.GetSockOpt(_fd, SocketCalls.SOL_SOCKET, SocketCalls.SO_ERROR, &error, &length) != 0)
         {
-            EnterClosed($"connect to {Remote}: {error}");
+            error = Marshal.GetLastPInvokeError();
+        }
+
+        if (error != 0)
+        {
+            EnterClosed($"connect to {Remote}: {Libc.Describe(error)}");
             return false;
         }
 
-        Local = ToEndpoint(s.LocalEndPoint);
+        Local = ToEndpoint(_socket!.LocalEndPoint);
         State = _closeRequested ? TcpState.FinWait1 : TcpState.Established;
         return true;
     }
@@ -596,7 +608,7 @@ public sealed unsafe class HostTcpSocket : IStreamSocket
         if (SocketCalls.GetSockOpt(_fd, SocketCalls.IPPROTO_TCP, SocketCalls.TCP_INFO, info, &length) == 0 && length >= SocketCalls.TcpInfoLength)
         {
             Counters.Retransmits = *(uint*)(info + SocketCalls.TcpInfoTotalRetrans);
-            Counters.BytesAcked = (long)*(ulong*)(info + SocketCalls.TcpInfoBytesAcked);
+            Counters.BytesAcked = Math.Max(0, (long)*(ulong*)(info + SocketCalls.TcpInfoBytesAcked) - 1); // the kernel counts the SYN
             Counters.SegmentsSent = *(uint*)(info + SocketCalls.TcpInfoSegsOut);
             Counters.SegmentsReceived = *(uint*)(info + SocketCalls.TcpInfoSegsIn);
         }

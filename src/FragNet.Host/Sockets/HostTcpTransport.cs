@@ -52,6 +52,7 @@ public sealed class HostTcpTransport : IStreamTransport, IHostPollSource, IDispo
     public IStreamSocket Connect(Ipv4Endpoint remote, Instant now, TcpConfig? config = null, ushort localPort = 0)
     {
         Socket socket = NewSocket();
+        int errno;
         try
         {
             if (localPort != 0)
@@ -61,14 +62,9 @@ public sealed class HostTcpTransport : IStreamTransport, IHostPollSource, IDispo
             }
 
             socket.Bind(new IPEndPoint(Options.LocalAddress, localPort));
-            try
-            {
-                socket.Connect(new IPEndPoint(new IPAddress(BitConverterBigEndian(remote.Address.Value)), remote.Port));
-            }
-            catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
-            {
-                // Non-blocking connect under way: the socket becomes writable when it resolves.
-            }
+
+            // connect(2) directly: the socket stays ours to poll, and a refusal stays in SO_ERROR for the socket to read.
+            errno = SocketCalls.ConnectIpv4((int)socket.SafeHandle.DangerousGetHandle(), remote.Address.Value, remote.Port);
         }
         catch
         {
@@ -78,6 +74,11 @@ public sealed class HostTcpTransport : IStreamTransport, IHostPollSource, IDispo
 
         var s = new HostTcpSocket(this, _cache, config ?? new TcpConfig(), socket, remote, connecting: true);
         _sockets.Add(s);
+        if (errno != 0)
+        {
+            s.Fail($"connect to {remote}: {Libc.Describe(errno)}"); // refused at once (no route): a closed socket, as TCP reports it
+        }
+
         return s;
     }
 
@@ -217,5 +218,4 @@ public sealed class HostTcpTransport : IStreamTransport, IHostPollSource, IDispo
         }
     }
 
-    private static byte[] BitConverterBigEndian(uint value) => [(byte)(value >> 24), (byte)(value >> 16), (byte)(value >> 8), (byte)value];
 }
