@@ -151,7 +151,7 @@ public sealed class HostTcpTransportTests
                 // ACKs wake nobody (TCP_INFO changes are not poll events): tick every millisecond to watch them.
                 loop.Add(transport).Add(_ => { }, () => loop.Now + Duration.FromMilliseconds(1));
                 (IStreamSocket client, IStreamSocket server) = Pair(loop, transport);
-                byte[] data = new byte[300_000];
+                byte[] data = new byte[3_000_000];
                 int sent = 0;
                 Assert.True(loop.RunUntil(
                     () =>

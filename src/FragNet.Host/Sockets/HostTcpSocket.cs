@@ -268,7 +268,8 @@ public sealed unsafe class HostTcpSocket : IStreamSocket
     internal void Fail(string reason) => EnterClosed(reason);
 
     /// <summary>Does what is ready: resolves a connect, reads, sends, collects zero-copy completions, and closes when
-    /// both directions are done.</summary>
+    /// both directions are done. The loop's source poll only: it runs before the participants, so what it reads is
+    /// theirs to see in the same turn.</summary>
     internal void Pump()
     {
         if (_socket is null)
@@ -283,19 +284,30 @@ public sealed unsafe class HostTcpSocket : IStreamSocket
 
         ReadCompletions();
         ReadIncoming();
-        Transmit();
-        if (_socket is not null && _closeRequested && !_shutdownSent && _sendHead is null)
-        {
-            _socket.Shutdown(SocketShutdown.Send);
-            _shutdownSent = true;
-        }
-
+        Flush();
         if (_socket is not null && _shutdownSent && _peerFinished && _awaiting.Count == 0 && !_headStarted)
         {
             EnterClosed(null);
         }
 
         RefreshCounters();
+    }
+
+    /// <summary>Sends what is queued and, after a close, the FIN once the queue is empty. Never reads: data read here,
+    /// in a participant's turn, would wait in user space with no descriptor event left to wake the loop for it.</summary>
+    internal void Flush()
+    {
+        if (_socket is null || State == TcpState.SynSent)
+        {
+            return;
+        }
+
+        Transmit();
+        if (_socket is not null && _closeRequested && !_shutdownSent && _sendHead is null)
+        {
+            _socket.Shutdown(SocketShutdown.Send);
+            _shutdownSent = true;
+        }
     }
 
     /// <summary>Hands queued data to the kernel until it stops taking it.</summary>
@@ -377,6 +389,7 @@ public sealed unsafe class HostTcpSocket : IStreamSocket
 
     private void Advance(int sent, bool zeroCopy, uint id)
     {
+        _transport.MadeRoom(); // whoever waits for send space gets another turn
         _sendQueued -= sent;
         Counters.BytesSent += sent;
         while (sent > 0)

@@ -21,6 +21,7 @@ public sealed class HostTcpTransport : IStreamTransport, IHostPollSource, IDispo
     private readonly List<HostTcpSocket> _sockets = [];
     private readonly List<HostTcpListener> _listeners = [];
     private readonly List<HostTcpSocket> _scratch = [];
+    private bool _madeRoom;
 
     public HostTcpTransport(SkbCache cache, HostTcpOptions? options = null)
     {
@@ -119,7 +120,7 @@ public sealed class HostTcpTransport : IStreamTransport, IHostPollSource, IDispo
             throw new ArgumentException($"a {socket?.GetType().Name ?? "null"} is not a host socket", nameof(socket));
         }
 
-        own.Pump();
+        own.Flush();
     }
 
     public void AddWaits(HostWaitSet waits)
@@ -145,6 +146,7 @@ public sealed class HostTcpTransport : IStreamTransport, IHostPollSource, IDispo
 
     public void Poll(Instant now)
     {
+        _madeRoom = false;
         foreach (HostTcpListener l in _listeners)
         {
             l.AcceptReady();
@@ -158,8 +160,13 @@ public sealed class HostTcpTransport : IStreamTransport, IHostPollSource, IDispo
         }
     }
 
-    /// <summary>The kernel runs TCP's timers: nothing here is timed.</summary>
-    public Instant PollAt() => Instant.MaxValue;
+    /// <summary>The kernel runs TCP's timers: nothing here is timed. But when a flush handed queued bytes to the kernel,
+    /// send space opened without any descriptor event (in FragNet's TCP an ACK frame would announce it), so the loop
+    /// must turn once more for whoever waits to write — a reply larger than the send buffer, say.</summary>
+    public Instant PollAt() => _madeRoom ? Instant.Zero : Instant.MaxValue;
+
+    /// <summary>A socket handed bytes to the kernel: its send space grew.</summary>
+    internal void MadeRoom() => _madeRoom = true;
 
     public void Dispose()
     {
