@@ -63,10 +63,10 @@ internal static class XenCommand
             else
             {
                 TextWriter w = Console.Out;
-                w.WriteLine($"{"case",-34} {"handled",-8} {"alive",-6} expected / observed");
+                w.WriteLine($"{"case",-38} {"handled",-8} {"alive",-6} expected / observed");
                 foreach ((HostileCaseResult r, XenLeakReport _) in rows)
                 {
-                    w.WriteLine($"{r.Name,-34} {(r.Handled ? "yes" : "NO"),-8} {(r.BackendAlive ? "yes" : "NO"),-6} {r.Expected} / {r.Observed}");
+                    w.WriteLine($"{r.Name,-38} {(r.Handled ? "yes" : "NO"),-8} {(r.BackendAlive ? "yes" : "NO"),-6} {r.Expected} / {r.Observed}");
                 }
 
                 w.WriteLine($"leaked grants {leakedGrants}, leaked pages {leakedPages}");

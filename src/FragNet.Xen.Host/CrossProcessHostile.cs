@@ -7,10 +7,10 @@ namespace FragNet.Xen.Host;
 
 /// <summary>
 /// The hostile-guest cases that need a real second process: a guest that, after producing each request, keeps
-/// rewriting the slot between two versions (60 bytes from one frame, 1000 from another) and revoking and restoring the
-/// grant behind the table's back while netback reads them — once per mapping model. Netback must act on its copy:
-/// every packet it delivers is one whole version (checked byte for byte), never the size of one and the grant of the
-/// other.
+/// rewriting the slot between two versions (<see cref="DoubleFetchPacket"/>) and revoking and restoring the grant
+/// behind the table's back while netback reads them — once per mapping model. Netback must act on its one copy: every
+/// packet it delivers is exactly what some single copy of the slot describes (checked byte for byte), and a revoked
+/// grant costs the guest an error response, never the backend.
 /// </summary>
 public static class CrossProcessHostile
 {
@@ -40,14 +40,15 @@ public static class CrossProcessHostile
             Warmup = TimeSpan.Zero,
             Duration = duration ?? TimeSpan.FromSeconds(0.5),
         });
-        long shortOnes = r.PacketsByLength.GetValueOrDefault(60);
-        long longOnes = r.PacketsByLength.GetValueOrDefault(1000);
+        long a = r.DoubleFetchOutcomes.GetValueOrDefault(DoubleFetchOutcome.VersionA);
+        long b = r.DoubleFetchOutcomes.GetValueOrDefault(DoubleFetchOutcome.VersionB);
+        long torn = r.DoubleFetchOutcomes.GetValueOrDefault(DoubleFetchOutcome.Torn);
         long grantFailures = r.Drops.GetValueOrDefault(NetbackDropReason.GrantFailed);
         bool alive = r.VifStayedConnected;
         bool clean = r.Leaks.IsClean && r.MemoryReleased && r.FrontendExitCode == 0;
         bool ok = r.PacketsChecked > 0 && r.PacketsBad == 0 && alive && clean && r.Guest.Rewrites > 0;
         string observed = string.Create(CultureInfo.InvariantCulture,
-            $"{r.PacketsChecked} packets delivered ({shortOnes} as the 60-byte version, {longOnes} as the 1000-byte one), {r.PacketsBad} mixed; {grantFailures} refused while the grant was revoked; {r.Guest.Rewrites} slot rewrites; vif {(alive ? "connected" : "disconnected: " + r.DisconnectReason)}");
+            $"{r.PacketsChecked} packets delivered ({a} version A, {b} version B, {torn} torn by the guest's own rewrite yet self-consistent), {r.PacketsBad} inconsistent; {grantFailures} refused while the grant was revoked; {r.Guest.Rewrites} slot rewrites; vif {(alive ? "connected" : "disconnected: " + r.DisconnectReason)}");
         if (!clean)
         {
             observed += $"; guest exit {r.FrontendExitCode}, leaked {r.Leaks}, memory released {r.MemoryReleased}; {r.FrontendOutput.Trim()}";

@@ -34,10 +34,6 @@ public sealed record CrossProcessOptions
     /// threshold (tests).</summary>
     public int? AdaptiveThreshold { get; init; }
 
-    /// <summary>Check every delivered packet against <see cref="Testbed.PacketPattern"/> (on for
-    /// <see cref="GuestWorkload.Verify"/> and <see cref="GuestWorkload.DoubleFetch"/>).</summary>
-    public bool CheckPackets => Workload != GuestWorkload.Bench;
-
     /// <summary>Bound on each wait for the guest (start, handshake, drain, close).</summary>
     public TimeSpan StepTimeout { get; init; } = TimeSpan.FromSeconds(20);
 }

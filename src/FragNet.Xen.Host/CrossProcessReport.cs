@@ -43,8 +43,8 @@ public sealed record CrossProcessReport
 
     public long PacketsBad { get; init; }
 
-    /// <summary>Delivered packets by length (double fetch: which version netback took).</summary>
-    public IReadOnlyDictionary<int, long> PacketsByLength { get; init; } = new Dictionary<int, long>();
+    /// <summary>The double-fetch workload's delivered packets by what they are.</summary>
+    public IReadOnlyDictionary<DoubleFetchOutcome, long> DoubleFetchOutcomes { get; init; } = new Dictionary<DoubleFetchOutcome, long>();
 
     /// <summary>Netback's drops by reason over the whole run.</summary>
     public IReadOnlyDictionary<NetbackDropReason, long> Drops { get; init; } = new Dictionary<NetbackDropReason, long>();

@@ -51,7 +51,7 @@ public static class CrossProcessSession
         Domain dom0 = xen.CreateDomain("backend", 16);
         Domain guest = xen.CreateDomain("guest", memory.AsDomainMemory("dom1-guest", perGrant));
         using var frontend = FrontendProcess.Start(options.Frontend, file, kick, call);
-        var checker = new PacketChecker(options.CheckPackets);
+        var checker = new PacketChecker(options.Workload);
         Vif? vif = null;
         var run = new Measurement();
         AdaptiveCalibration? calibration = null;
@@ -160,7 +160,7 @@ public static class CrossProcessSession
             Calibration = calibration,
             PacketsChecked = checker.Checked,
             PacketsBad = checker.Bad,
-            PacketsByLength = checker.ByLength,
+            DoubleFetchOutcomes = checker.Outcomes,
             Drops = drops,
             VifStayedConnected = stayedConnected && failure is null,
             DisconnectReason = vif?.DisconnectReason == "teardown" ? null : vif?.DisconnectReason,

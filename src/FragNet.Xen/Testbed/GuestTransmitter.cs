@@ -18,15 +18,12 @@ namespace FragNet.Xen.Testbed;
 /// or, with checking on, as packets that fail <see cref="PacketPattern.Check"/>.</para>
 /// <para>Workloads (<see cref="GuestWorkload"/>): <c>Bench</c> sends one size, written once per block; <c>Verify</c>
 /// sends pseudo-random sizes with a pseudo-random first-slot offset, written afresh per packet; <c>DoubleFetch</c> is
-/// hostile: one packet at a time whose slot <see cref="Harass"/> keeps flipping between two versions (60 bytes from
-/// the block's first frame, 1000 bytes from its second), while also revoking and restoring the first frame's grant
-/// behind the table's back, until the backend answers.</para>
+/// hostile: one packet at a time whose slot <see cref="Harass"/> keeps flipping between the two versions of
+/// <see cref="DoubleFetchPacket"/>, while also revoking and restoring version A's grant behind the table's back, until
+/// the backend answers.</para>
 /// </remarks>
 public sealed class GuestTransmitter
 {
-    private const int ShortVersion = 60;
-    private const int LongVersion = 1000;
-
     private readonly Domain _guest;
     private readonly ushort _backend;
     private readonly FrontRing _ring;
@@ -95,6 +92,11 @@ public sealed class GuestTransmitter
             if (workload == GuestWorkload.Bench)
             {
                 WriteBenchBlock(e);
+            }
+            else if (workload == GuestWorkload.DoubleFetch)
+            {
+                DoubleFetchPacket.FillFrame(Frame(e, 0), b: false);
+                DoubleFetchPacket.FillFrame(Frame(e, 1), b: true);
             }
         }
     }
@@ -269,11 +271,8 @@ public sealed class GuestTransmitter
 
     private int ProduceDoubleFetch(int entry)
     {
-        long sequence = _sequence++;
-        PacketPattern.Fill(Frame(entry, 0)[..ShortVersion], sequence, ShortVersion, 0);
-        PacketPattern.Fill(Frame(entry, 1)[..LongVersion], sequence, LongVersion, 0);
-        _versionA = new NetifTxRequest(_grants[0], 0, 0, 0, ShortVersion);
-        _versionB = new NetifTxRequest(_grants[1], 0, 0, 0, LongVersion);
+        _versionA = DoubleFetchPacket.VersionA(_grants[entry * _block]);
+        _versionB = DoubleFetchPacket.VersionB(_grants[(entry * _block) + 1]);
         _harassedSlot = _ring.RequestProducerPrivate;
         _harassing = true;
         Put(_versionA);
