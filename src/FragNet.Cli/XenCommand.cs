@@ -153,6 +153,7 @@ internal static class XenCommand
                 TextWriter w = Console.Out;
                 w.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{NetbackOptions.Name(r.Mode)}, {NetbackOptions.Name(r.Mapping)}: {r.Packets} packets in {r.Seconds:0.00} s, {r.Gbps:0.00} Gbit/s, {r.Mpps:0.000} Mpps, {r.CpuNsPerPacket:0} ns/pkt"));
+                w.WriteLine($"netback slept {r.BackendSleeps} times ({r.BackendSleepTimeouts} timed out)");
                 w.WriteLine($"checked {r.PacketsChecked}, bad {r.PacketsBad}; grant maps {r.GrantMaps}, copies {r.GrantCopies}, mmaps {r.Mmaps}; drops {string.Join(", ", r.Drops.Select(d => $"{d.Key} {d.Value}"))}");
                 w.WriteLine($"guest: sent {r.Guest.PacketsSent}, answered {r.Guest.PacketsAnswered}, errors {r.Guest.ErrorResponses}, exit {r.FrontendExitCode}");
                 w.WriteLine($"leaks: {r.Leaks}");

@@ -35,8 +35,16 @@ public sealed record AdaptiveCalibration(int Threshold, double MapNsPerPage, dou
         ArgumentNullException.ThrowIfNull(backend);
         ArgumentNullException.ThrowIfNull(guest);
         ArgumentNullException.ThrowIfNull(cache);
-        MapOnce(xen, backend, guest, gref, cache); // JIT and first-touch costs out of the way
-        CopyOnce(xen, backend, guest, gref, cache, Page.Size);
+        // JIT tiers and first-touch costs out of the way: the probes run until the runtime has had time to promote them
+        // to optimised code (call counting, then a background compile), so both are measured as the traffic will run.
+        long warm = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetElapsedTime(warm).TotalMilliseconds < 300)
+        {
+            MapOnce(xen, backend, guest, gref, cache);
+            CopyOnce(xen, backend, guest, gref, cache, 64);
+            CopyOnce(xen, backend, guest, gref, cache, Page.Size);
+        }
+
         double map = Median(() => MapOnce(xen, backend, guest, gref, cache));
         double small = Median(() => CopyOnce(xen, backend, guest, gref, cache, 64));
         double large = Median(() => CopyOnce(xen, backend, guest, gref, cache, Page.Size));

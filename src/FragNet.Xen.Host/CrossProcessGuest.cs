@@ -65,7 +65,7 @@ public static class CrossProcessGuest
             return 3;
         }
 
-        var guestTx = new GuestTransmitter(guest, dom0.Id, tx, FirstPacketFrame, layout.GuestFrames - FirstPacketFrame, control.Workload, control.PacketSize, (int)control.Seed);
+        var guestTx = new GuestTransmitter(guest, dom0.Id, tx, FirstPacketFrame, layout.GuestFrames - FirstPacketFrame, control.Workload, control.PacketSize, (int)control.Seed, freshData: true);
         var idle = new IdleWaiter(call);
         while (!memory.Control.StopRequested)
         {

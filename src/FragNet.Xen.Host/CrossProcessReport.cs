@@ -35,6 +35,12 @@ public sealed record CrossProcessReport
 
     public long Mmaps { get; init; }
 
+    /// <summary>Times netback's loop slept on the guest's eventfd (from warm-up to the end of the measurement), and
+    /// how many of those sleeps ended by the timeout rather than a notification.</summary>
+    public long BackendSleeps { get; init; }
+
+    public long BackendSleepTimeouts { get; init; }
+
     /// <summary>The adaptive mode's threshold and how it was found (null for the fixed modes).</summary>
     public AdaptiveCalibration? Calibration { get; init; }
 

@@ -157,6 +157,8 @@ public static class CrossProcessSession
             GrantMaps = run.GrantMaps,
             GrantCopies = run.GrantCopies,
             Mmaps = run.Mmaps,
+            BackendSleeps = run.Sleeps,
+            BackendSleepTimeouts = run.SleepTimeouts,
             Calibration = calibration,
             PacketsChecked = checker.Checked,
             PacketsBad = checker.Bad,
@@ -191,6 +193,8 @@ public static class CrossProcessSession
             if (measuring && (now >= options.Warmup + options.Duration || vif.TxPackets - start.Packets >= options.PacketLimit))
             {
                 run.Set(start, Snapshot.Take(vif, xen, perGrant, now));
+                run.Sleeps = idle.Woken + idle.TimedOut;
+                run.SleepTimeouts = idle.TimedOut;
                 return;
             }
 
@@ -254,6 +258,10 @@ public static class CrossProcessSession
         public long GrantCopies { get; private set; }
 
         public long Mmaps { get; private set; }
+
+        public long Sleeps { get; set; }
+
+        public long SleepTimeouts { get; set; }
 
         public void Set(Snapshot a, Snapshot b)
         {

@@ -1,28 +1,52 @@
+using System.Diagnostics;
+
 namespace FragNet.Xen.Host;
 
 /// <summary>
-/// How a driver loop waits when it found no work: spin for a while (a busy peer answers within microseconds, and a
-/// sleep and wake-up costs more than that), then sleep on the event channel until the peer notifies. The caller must
+/// How a driver loop waits when it found no work: spin for a few tens of microseconds (a busy peer answers within
+/// that, and a sleep and wake-up costs more), then sleep on the event channel until the peer notifies. The caller must
 /// have armed the ring's event index before <see cref="Idle"/> sleeps (ring.h's final check), so a notification is
-/// never missed; the sleep is bounded anyway, so a lost one costs at most that much.
+/// never missed; the sleep is bounded anyway, so a lost one would cost at most that much, and
+/// <see cref="TimedOut"/> counts those.
 /// </summary>
-internal struct IdleWaiter(EventFd events, int spins = 20_000, int sleepMilliseconds = 5)
+internal struct IdleWaiter(EventFd events, double spinMicroseconds = 50, int sleepMilliseconds = 5)
 {
-    private int _idle;
+    private long _idleSince;
 
-    /// <summary>Work was found: start spinning again next time.</summary>
-    public void Busy() => _idle = 0;
+    /// <summary>Sleeps that ended by a notification.</summary>
+    public long Woken { get; private set; }
 
-    /// <summary>No work: spin, or sleep once the spins ran out. True if it slept.</summary>
+    /// <summary>Sleeps that ended by the timeout.</summary>
+    public long TimedOut { get; private set; }
+
+    /// <summary>Work was found: spin again next time.</summary>
+    public void Busy() => _idleSince = 0;
+
+    /// <summary>No work: spin, or sleep once the spin budget is spent. True if it slept.</summary>
     public bool Idle()
     {
-        if (++_idle < spins)
+        long now = Stopwatch.GetTimestamp();
+        if (_idleSince == 0)
         {
-            Thread.SpinWait(8);
+            _idleSince = now;
+        }
+
+        if (Stopwatch.GetElapsedTime(_idleSince, now).TotalMicroseconds < spinMicroseconds)
+        {
+            Thread.SpinWait(4);
             return false;
         }
 
-        events.Wait(sleepMilliseconds);
+        if (events.Wait(sleepMilliseconds))
+        {
+            Woken++;
+        }
+        else
+        {
+            TimedOut++;
+        }
+
+        _idleSince = 0;
         return true;
     }
 }

@@ -36,6 +36,7 @@ public sealed class GuestTransmitter
     private readonly int[] _unanswered;
     private readonly Stack<int> _free = new();
     private readonly byte[] _response = new byte[NetifConstants.TxSlotSize];
+    private readonly bool _freshData;
     private long _sequence;
     private uint _harassedSlot;
     private bool _harassing;
@@ -50,8 +51,11 @@ public sealed class GuestTransmitter
     /// <param name="workload">What to send.</param>
     /// <param name="size">Bytes per packet for <see cref="GuestWorkload.Bench"/> (14..65535).</param>
     /// <param name="seed">Seed of the sizes and offsets of <see cref="GuestWorkload.Verify"/>.</param>
-    public GuestTransmitter(Domain guest, ushort backend, FrontRing ring, int firstFrame, int frameCount, GuestWorkload workload, int size, int seed)
+    /// <param name="freshData">For <see cref="GuestWorkload.Bench"/>: touch every cache line of a packet before
+    /// producing it (a guest sending data it just wrote), instead of sending the same bytes again untouched.</param>
+    public GuestTransmitter(Domain guest, ushort backend, FrontRing ring, int firstFrame, int frameCount, GuestWorkload workload, int size, int seed, bool freshData = false)
     {
+        _freshData = freshData;
         ArgumentNullException.ThrowIfNull(guest);
         ArgumentNullException.ThrowIfNull(ring);
         if (workload == GuestWorkload.Bench)
@@ -241,9 +245,21 @@ public sealed class GuestTransmitter
 
     private int ProduceBench(int entry)
     {
+        byte stamp = (byte)_sequence++;
         for (int s = 0; s < _block; s++)
         {
             int chunk = Math.Min(Page.Size, _size - (s * Page.Size));
+            if (_freshData)
+            {
+                // The guest's application wrote this data just now: one store per cache line, so the lines are dirty
+                // in the guest's CPU when netback gets the request, as they are for a real guest's fresh data.
+                Span<byte> frame = Frame(entry, s);
+                for (int line = 63; line < chunk; line += 64)
+                {
+                    frame[line] = stamp;
+                }
+            }
+
             Put(new NetifTxRequest(_grants[(entry * _block) + s], 0, s < _block - 1 ? NetTxFlags.MoreData : 0, (ushort)((entry * _block) + s), (ushort)(s == 0 ? _size : chunk)));
         }
 
