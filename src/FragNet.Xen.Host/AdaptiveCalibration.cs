@@ -8,16 +8,19 @@ namespace FragNet.Xen.Host;
 /// <summary>
 /// The adaptive mode's threshold, measured at startup on the live connection instead of assumed: what one page costs
 /// to map (grant map, alias page, a frag carrying a fragment destructor, the release, the unmap — with the
-/// <c>mmap</c>/<c>munmap</c> in the per-grant model) against what grant-copying costs (a fixed part and a part per
-/// byte, from copies of 64 and 4096 bytes into pool pages). Both probes use a grant the guest really gave (its TX ring,
-/// mapped read-only), so they pay exactly the checks and mappings the traffic will pay.
+/// <c>mmap</c>/<c>munmap</c> in the per-grant model) against what grant-copying costs: a fixed part (a 64-byte grant
+/// copy into a pool page, with its buffer) and a part per byte (whole pages of guest memory copied in turn across the
+/// guest's megabytes, so they come from memory or a shared cache as the traffic's do, not from this core's). The map
+/// and fixed-copy probes use a grant the guest really gave (its TX ring, mapped read-only), so they pay exactly the
+/// checks and mappings the traffic will pay.
 /// </summary>
 /// <remarks>
 /// Per page, copying <c>n</c> bytes costs about <c>copyFixed + n × copyPerByte</c> and mapping costs
 /// <c>mapPerPage</c>. Packets shorter than <c>(mapPerPage − copyFixed) / copyPerByte</c> bytes are copied; if mapping
 /// a page costs more than copying a whole one, mapping never pays and every packet is copied. Each figure is the
-/// median of several rounds, because the machine is noisy. The copy probe reads one hot page, so it is a lower bound
-/// for copies of guest memory that is not in this core's cache: the threshold leans towards copying.
+/// median of several rounds, because the machine is noisy. What the probes cannot see is a guest that has just
+/// written its data on another core (the lines are dirty there, and a copy pulls them across); the threshold
+/// therefore still leans towards copying.
 /// </remarks>
 /// <param name="Threshold">Packets of fewer bytes are copied (int.MaxValue: always copy).</param>
 /// <param name="MapNsPerPage">Measured cost of mapping one page.</param>
@@ -47,8 +50,8 @@ public sealed record AdaptiveCalibration(int Threshold, double MapNsPerPage, dou
 
         double map = Median(() => MapOnce(xen, backend, guest, gref, cache));
         double small = Median(() => CopyOnce(xen, backend, guest, gref, cache, 64));
-        double large = Median(() => CopyOnce(xen, backend, guest, gref, cache, Page.Size));
-        double perByte = Math.Max(1e-3, (large - small) / (Page.Size - 64));
+        int next = 0;
+        double perByte = Math.Max(1e-3, Median(() => CopyColdPage(guest, cache, ref next)) / Page.Size);
         double fixedCost = Math.Max(0, small - (64 * perByte));
         int threshold = map >= fixedCost + (Page.Size * perByte)
             ? int.MaxValue
@@ -89,6 +92,28 @@ public sealed record AdaptiveCalibration(int Threshold, double MapNsPerPage, dou
         }
 
         return Stopwatch.GetElapsedTime(start).TotalNanoseconds / PerRound;
+    }
+
+    /// <summary>Nanoseconds to copy one whole page of guest memory that is not in this core's cache: the frames are
+    /// taken in turn across the guest's whole memory (megabytes, more than a core's own caches), as the traffic's pages
+    /// are.</summary>
+    private static double CopyColdPage(Domain guest, SkbCache cache, ref int next)
+    {
+        if (!cache.Pages.TryAlloc(out Page page))
+        {
+            throw new InvalidOperationException("calibration: the page pool is empty");
+        }
+
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < PerRound; i++)
+        {
+            next = (next + 1) % guest.FrameCount;
+            guest.Frame(next).Span.CopyTo(page.Span);
+        }
+
+        double ns = Stopwatch.GetElapsedTime(start).TotalNanoseconds / PerRound;
+        page.Release();
+        return ns;
     }
 
     /// <summary>Nanoseconds per page of the copy path for <paramref name="bytes"/> bytes.</summary>
