@@ -39,11 +39,20 @@ public sealed class ForeignPageTable : IPageOwner
 
     /// <summary>A live alias of <paramref name="source"/> (count 1: the mapper's hold, dropped with
     /// <see cref="Page.Release"/> once the alias is handed to frags).</summary>
-    public unsafe Page Map(Page source)
+    /// <param name="source">The frame being mapped.</param>
+    /// <param name="view">Where the mapper sees the frame: 0 for the source's own address (one address space, or
+    /// memory mapped once as a whole), else a page-aligned address of a separate mapping of the same frame (a
+    /// per-grant <c>mmap</c>) that the caller keeps valid until <see cref="Unmapped"/> ran for this alias.</param>
+    public unsafe Page Map(Page source, nint view = 0)
     {
         ArgumentNullException.ThrowIfNull(source);
+        if (view % Page.Size != 0)
+        {
+            throw new ArgumentException($"a mapping view at 0x{view:x} is not page-aligned", nameof(view));
+        }
+
         source.Get(); // the mapping's reference on the granted frame
-        var alias = new Page(this, (byte*)source.Address, source.FrameNumber, startLive: true);
+        var alias = new Page(this, (byte*)(view != 0 ? view : source.Address), source.FrameNumber, startLive: true);
         _sources.Add(alias, source);
         Maps++;
         return alias;

@@ -1,4 +1,8 @@
 using System.CommandLine;
+using System.Globalization;
+using FragNet.Xen.CrossProcess;
+using FragNet.Xen.Host;
+using FragNet.Xen.Netif;
 using FragNet.Xen.Testbed;
 
 namespace FragNet.Cli;
@@ -10,20 +14,28 @@ internal static class XenCommand
     {
         var xen = new Command("xen", "The Xen split network driver: netfront/netback over grant tables and shared rings.");
         xen.Subcommands.Add(CreateHostile());
+        xen.Subcommands.Add(CreateBackend());
+        xen.Subcommands.Add(CreateFrontend());
         return xen;
     }
 
     private static Command CreateHostile()
     {
         var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
-        var command = new Command("hostile", "Run every hostile-guest case against netback (in-process) and show how each was handled.") { json };
+        var command = new Command("hostile", "Run every hostile-guest case against netback (in-process, plus the double fetch from a guest process) and show how each was handled.") { json };
         command.SetAction(parse =>
         {
-            var progress = new Progress("hostile", HostileMatrix.CaseNames.Count);
+            var progress = new Progress("hostile", HostileMatrix.CaseNames.Count + CrossProcessHostile.CaseNames.Count);
             var rows = new List<(HostileCaseResult Result, XenLeakReport Leaks)>();
             foreach (string name in HostileMatrix.CaseNames)
             {
                 rows.Add(HostileMatrix.Run(name));
+                progress.Report(rows.Count);
+            }
+
+            foreach (string name in CrossProcessHostile.CaseNames)
+            {
+                rows.Add(CrossProcessHostile.Run(name, FrontendCommand.ThisProcess()));
                 progress.Report(rows.Count);
             }
 
@@ -51,10 +63,10 @@ internal static class XenCommand
             else
             {
                 TextWriter w = Console.Out;
-                w.WriteLine($"{"case",-26} {"handled",-8} {"alive",-6} expected / observed");
+                w.WriteLine($"{"case",-38} {"handled",-8} {"alive",-6} expected / observed");
                 foreach ((HostileCaseResult r, XenLeakReport _) in rows)
                 {
-                    w.WriteLine($"{r.Name,-26} {(r.Handled ? "yes" : "NO"),-8} {(r.BackendAlive ? "yes" : "NO"),-6} {r.Expected} / {r.Observed}");
+                    w.WriteLine($"{r.Name,-38} {(r.Handled ? "yes" : "NO"),-8} {(r.BackendAlive ? "yes" : "NO"),-6} {r.Expected} / {r.Observed}");
                 }
 
                 w.WriteLine($"leaked grants {leakedGrants}, leaked pages {leakedPages}");
@@ -65,4 +77,115 @@ internal static class XenCommand
         });
         return command;
     }
+
+    private static Command CreateBackend()
+    {
+        Option<string> mapping = NetbackOptions.MappingOption();
+        var mode = new Option<string>("--mode") { Description = $"Netback mode: {NetbackOptions.All}.", DefaultValueFactory = _ => "map-destructor" };
+        var size = new Option<int>("--size") { Description = "Bytes per packet (bench workload, 14..65535).", DefaultValueFactory = _ => 1500 };
+        var workload = new Option<string>("--workload") { Description = "bench (one size), verify (random sizes and offsets, every byte checked) or double-fetch (a hostile guest).", DefaultValueFactory = _ => "verify" };
+        Option<double> seconds = NetbackOptions.SecondsOption();
+        var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
+        mode.Validators.Add(r =>
+        {
+            if (NetbackOptions.Parse(r.GetValueOrDefault<string>() ?? string.Empty) is null)
+            {
+                r.AddError($"--mode must be one of {NetbackOptions.All}.");
+            }
+        });
+        size.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 14 or > 65535)
+            {
+                r.AddError("--size must be between 14 and 65535.");
+            }
+        });
+        workload.Validators.Add(r =>
+        {
+            if (ParseWorkload(r.GetValueOrDefault<string>() ?? string.Empty) is null)
+            {
+                r.AddError("--workload must be bench, verify or double-fetch.");
+            }
+        });
+        var command = new Command("backend", "Run netback here and a guest (xen frontend) in a child process: memfd guest memory, eventfd event channels.")
+        {
+            mapping, mode, size, workload, seconds, json,
+        };
+        command.SetAction(parse =>
+        {
+            CrossProcessReport r = CrossProcessSession.Run(new CrossProcessOptions
+            {
+                Frontend = FrontendCommand.ThisProcess(),
+                Mode = NetbackOptions.Parse(parse.GetValue(mode)!)!.Value,
+                Mapping = NetbackOptions.ParseMapping(parse.GetValue(mapping)!),
+                Workload = ParseWorkload(parse.GetValue(workload)!)!.Value,
+                PacketSize = parse.GetValue(size),
+                Duration = TimeSpan.FromSeconds(parse.GetValue(seconds)),
+            });
+            bool ok = r.FrontendExitCode == 0 && r.VifStayedConnected && r.Leaks.IsClean && r.MemoryReleased && r.PacketsBad == 0;
+            if (parse.GetValue(json))
+            {
+                CliJson.Write(new
+                {
+                    mode = NetbackOptions.Name(r.Mode),
+                    mapping = NetbackOptions.Name(r.Mapping),
+                    r.PacketSize,
+                    r.Packets,
+                    r.Seconds,
+                    r.Gbps,
+                    r.Mpps,
+                    r.CpuNsPerPacket,
+                    r.BytesCopied,
+                    r.GrantMaps,
+                    r.GrantCopies,
+                    r.Mmaps,
+                    r.PacketsChecked,
+                    r.PacketsBad,
+                    drops = r.Drops.ToDictionary(d => d.Key.ToString(), d => d.Value),
+                    guest = r.Guest,
+                    r.FrontendExitCode,
+                    leaks = r.Leaks,
+                    passed = ok,
+                });
+            }
+            else
+            {
+                TextWriter w = Console.Out;
+                w.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{NetbackOptions.Name(r.Mode)}, {NetbackOptions.Name(r.Mapping)}: {r.Packets} packets in {r.Seconds:0.00} s, {r.Gbps:0.00} Gbit/s, {r.Mpps:0.000} Mpps, {r.CpuNsPerPacket:0} ns/pkt"));
+                w.WriteLine($"netback slept {r.BackendSleeps} times ({r.BackendSleepTimeouts} timed out)");
+                w.WriteLine($"checked {r.PacketsChecked}, bad {r.PacketsBad}; grant maps {r.GrantMaps}, copies {r.GrantCopies}, mmaps {r.Mmaps}; drops {string.Join(", ", r.Drops.Select(d => $"{d.Key} {d.Value}"))}");
+                w.WriteLine($"guest: sent {r.Guest.PacketsSent}, answered {r.Guest.PacketsAnswered}, errors {r.Guest.ErrorResponses}, exit {r.FrontendExitCode}");
+                w.WriteLine($"leaks: {r.Leaks}");
+                if (!string.IsNullOrWhiteSpace(r.FrontendOutput))
+                {
+                    w.WriteLine(r.FrontendOutput.Trim());
+                }
+
+                w.WriteLine(ok ? "PASS" : "FAIL");
+            }
+
+            return ok ? ExitCodes.Ok : ExitCodes.Failed;
+        });
+        return command;
+    }
+
+    private static Command CreateFrontend()
+    {
+        var memfd = new Option<int>("--memfd") { Description = "Inherited descriptor of the guest's memory file.", Required = true };
+        var bytes = new Option<long>("--memory-bytes") { Description = "Size of the memory file.", Required = true };
+        var kick = new Option<int>("--kick-fd") { Description = "Inherited eventfd: guest → backend notifications.", Required = true };
+        var call = new Option<int>("--call-fd") { Description = "Inherited eventfd: backend → guest notifications.", Required = true };
+        var command = new Command("frontend", "Run a guest's netfront side (started by xen backend with inherited descriptors).") { memfd, bytes, kick, call };
+        command.SetAction(parse => CrossProcessGuest.Run(parse.GetValue(memfd), parse.GetValue(bytes), parse.GetValue(kick), parse.GetValue(call), Console.Error));
+        return command;
+    }
+
+    private static GuestWorkload? ParseWorkload(string name) => name switch
+    {
+        "bench" => GuestWorkload.Bench,
+        "verify" => GuestWorkload.Verify,
+        "double-fetch" => GuestWorkload.DoubleFetch,
+        _ => null,
+    };
 }

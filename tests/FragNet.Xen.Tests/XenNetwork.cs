@@ -32,6 +32,10 @@ internal sealed class XenNetwork : IDisposable
 
     public FragNet.Stack.NetInterface GuestStack => _pair.GuestStack;
 
+    public FragNet.Buffers.SkbCache BackendCache => _pair.BackendCache;
+
+    public FragNet.Devices.SimulationDriver Driver => _pair.Driver;
+
     public bool RunUntil(Func<bool> done, Duration limit) => _pair.RunUntil(done, limit);
 
     public void RunFor(Duration duration) => _pair.RunFor(duration);

@@ -311,6 +311,12 @@ public sealed partial class TcpSocket : IStreamSocket
     /// <see cref="ConsumeReceived"/>.</summary>
     public SkbBytes PeekReceived() => _recvHead is null ? default : _recvHead.Bytes();
 
+    /// <summary>The first received buffer itself (null when nothing is queued), for zero-copy forwarding — Linux's
+    /// splice from a socket. Its frags are the sender's pages; a caller that queues them on another socket with
+    /// <see cref="SendPages"/> passes each frag's destructor along, so the lender learns only when the forwarded
+    /// transmissions are gone too. Read-only, and valid until <see cref="ConsumeReceived"/>.</summary>
+    public SkBuff? PeekReceivedBuffer() => _recvHead;
+
     /// <summary>Consumes <paramref name="count"/> received bytes from the front, freeing buffers as they empty.</summary>
     public void ConsumeReceived(int count)
     {

@@ -7,16 +7,22 @@ namespace FragNet.Xen.Hypervisor;
 /// <see cref="Memory"/>), its grant table (what it offers others), and the page structs it uses to map other
 /// domains' frames (<see cref="Mappings"/>).
 /// </summary>
+/// <remarks>
+/// A domain's memory and grant-table frames are either allocated here (in-process) or provided by the caller
+/// (<see cref="DomainMemory"/>): then they are a shared mapping another process writes too — a guest running in its
+/// own process — and the same grant checks and rings run over it unchanged.
+/// </remarks>
 public sealed class Domain : IDisposable
 {
-    internal Domain(XenHypervisor hypervisor, ushort id, string name, int frames, int grantEntries)
+    internal Domain(XenHypervisor hypervisor, ushort id, string name, DomainMemory memory)
     {
         Hypervisor = hypervisor;
         Id = id;
         Name = name;
-        Memory = new UserBuffer(frames, $"dom{id}-{name}");
-        Grants = new GrantTable(this, grantEntries);
+        Memory = memory.Frames ?? new UserBuffer(memory.FrameCount, $"dom{id}-{name}");
+        Grants = new GrantTable(this, memory.GrantEntries, memory.GrantFrames);
         Mappings = new ForeignPageTable($"dom{id}-{name}-mappings");
+        FrameMapper = memory.FrameMapper;
     }
 
     public XenHypervisor Hypervisor { get; }
@@ -34,6 +40,10 @@ public sealed class Domain : IDisposable
 
     /// <summary>Page structs aliasing other domains' frames this domain has mapped.</summary>
     public ForeignPageTable Mappings { get; }
+
+    /// <summary>How other domains' grant maps of this domain's frames are made; null: in place (see
+    /// <see cref="IGrantFrameMapper"/>).</summary>
+    public IGrantFrameMapper? FrameMapper { get; }
 
     /// <summary>Frames of memory.</summary>
     public int FrameCount => Memory.PageCount;

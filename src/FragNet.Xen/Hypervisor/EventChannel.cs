@@ -35,6 +35,10 @@ public sealed class EventChannel
     /// <summary>Upcalls (notifications received while unmasked and not already pending).</summary>
     public long Upcalls { get; internal set; }
 
+    /// <summary>For a port of a domain in another process: how a notification reaches it (see
+    /// <see cref="EventChannels.AllocRemote"/>).</summary>
+    public Action? RemoteSignal { get; internal set; }
+
     /// <summary>True once closed.</summary>
     public bool IsClosed { get; internal set; }
 

@@ -24,6 +24,20 @@ public sealed class EventChannels
         return ch;
     }
 
+    /// <summary>
+    /// A port of <paramref name="local"/> — a domain that runs in another process — for <paramref name="remote"/> to
+    /// bind to: a notification sent to it runs <paramref name="signal"/> (an <c>eventfd</c> write) instead of setting
+    /// a pending bit here. The host loop that sees that process's own signal calls <see cref="Notify"/> on this port,
+    /// which sets the bound local port pending as an in-process notification would.
+    /// </summary>
+    public EventChannel AllocRemote(Domain local, ushort remote, Action signal)
+    {
+        ArgumentNullException.ThrowIfNull(signal);
+        EventChannel ch = AllocUnbound(local, remote);
+        ch.RemoteSignal = signal;
+        return ch;
+    }
+
     /// <summary>Binds a new port of <paramref name="local"/> to port <paramref name="remotePort"/> of
     /// <paramref name="remoteDomain"/>, which must be unbound and allocated for <paramref name="local"/>. Null if not.</summary>
     public EventChannel? BindInterdomain(Domain local, ushort remoteDomain, int remotePort)
@@ -54,6 +68,12 @@ public sealed class EventChannels
 
         Notifications++;
         peer.Received++;
+        if (peer.RemoteSignal is { } signal)
+        {
+            signal(); // the peer's pending bit lives in its own process
+            return true;
+        }
+
         if (!peer.Pending && !peer.Masked)
         {
             peer.Upcalls++;

@@ -8,8 +8,9 @@ namespace FragNet.Xen.Hypervisor;
 /// </summary>
 public sealed class GrantMapping
 {
-    internal GrantMapping(Domain mapper, Domain granter, uint gref, bool readOnly, Page page, int handle)
+    internal GrantMapping(Domain mapper, Domain granter, uint gref, bool readOnly, Page page, int handle, nint view)
     {
+        View = view;
         Mapper = mapper;
         Granter = granter;
         Gref = gref;
@@ -29,6 +30,10 @@ public sealed class GrantMapping
     /// <summary>The mapper's alias of the granted frame (its own reference count; see
     /// <see cref="ForeignPageTable"/>).</summary>
     public Page Page { get; }
+
+    /// <summary>The mapping's own view of the frame (a per-grant <c>mmap</c>), or 0 when the alias points at the frame
+    /// in place.</summary>
+    public nint View { get; }
 
     /// <summary><c>grant_handle_t</c>.</summary>
     public int Handle { get; }

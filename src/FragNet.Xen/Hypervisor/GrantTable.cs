@@ -12,9 +12,13 @@ namespace FragNet.Xen.Hypervisor;
 /// <see cref="GrantAccess"/> fills domid and frame first and the flags last, so the hypervisor never sees a permitted
 /// entry with stale fields; <see cref="EndAccess"/> fails while the hypervisor has set <c>GTF_reading</c> or
 /// <c>GTF_writing</c> — a guest cannot revoke a grant that is mapped.</para>
-/// <para>Hypervisor side: it reads an entry with single loads (the guest may change it at any moment; a hostile guest
-/// is modelled by writing <see cref="Entry"/> directly) and keeps its own pin counts, from which it sets and clears
-/// the reading/writing bits.</para>
+/// <para>Hypervisor side (<see cref="TryPin"/>, Xen's <c>_set_status_v1</c>): the guest may change an entry at any
+/// moment — also from another process, when the table lives in shared memory, and a hostile guest is modelled by
+/// writing <see cref="Entry"/> directly. So flags and domid are read in one load, checked, and the reading/writing bit
+/// is set by a compare-and-swap against exactly the word that was checked: if the guest changed the entry in between,
+/// the swap fails and the check runs again on the new word. The frame is read once, after the bit is set, and only
+/// that value is used. Pin counts are the hypervisor's own (never in shared memory), and the bits are cleared when a
+/// count drops to zero, so a guest scribbling on the bits can confuse only itself.</para>
 /// </remarks>
 public sealed class GrantTable : IDisposable
 {
@@ -25,12 +29,12 @@ public sealed class GrantTable : IDisposable
     private readonly int[] _readPins;
     private readonly int[] _writePins;
 
-    internal GrantTable(Domain owner, int entries)
+    internal GrantTable(Domain owner, int entries, UserBuffer? frames)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(entries);
         Owner = owner;
         Capacity = entries;
-        _frames = new UserBuffer((entries * EntrySize + Page.Size - 1) / Page.Size, $"dom{owner.Id}-grant-table");
+        _frames = frames ?? new UserBuffer(DomainMemory.GrantFramesFor(entries), $"dom{owner.Id}-grant-table");
         _readPins = new int[entries];
         _writePins = new int[entries];
         for (int i = entries - 1; i >= 8; i--)
@@ -114,17 +118,41 @@ public sealed class GrantTable : IDisposable
     /// <summary>All pins of the table (0 when nothing is mapped).</summary>
     public int TotalPins => _readPins.Sum() + _writePins.Sum();
 
-    internal (GrantFlags Flags, ushort Domid, uint Frame) Read(uint gref)
+    /// <summary>
+    /// The hypervisor's check-and-mark of entry <paramref name="gref"/> for a map or copy by domain
+    /// <paramref name="grantee"/>: the entry must permit access to that domain, and writable use needs a writable
+    /// grant. On <see cref="GrantStatus.Okay"/> the entry is pinned (<c>GTF_reading</c> or <c>GTF_writing</c> set,
+    /// so the guest cannot end access) and <paramref name="frame"/> is the frame, read once after pinning; the caller
+    /// checks the frame and must <see cref="Unpin"/> when done. The caller has checked the reference against
+    /// <see cref="Capacity"/>.
+    /// </summary>
+    internal GrantStatus TryPin(uint gref, ushort grantee, bool write, out uint frame)
     {
+        frame = 0;
         var e = new GrantEntryV1(Entry(gref));
+        GrantFlags mark = write ? GrantFlags.Writing : GrantFlags.Reading;
         uint word = e.ReadFlagsAndDomainId(); // flags and domid from one load: the guest cannot tear them apart
-        return ((GrantFlags)(ushort)word, (ushort)(word >> 16), e.Frame);
-    }
+        while (true)
+        {
+            var flags = (GrantFlags)(ushort)word;
+            if ((flags & GrantFlags.TypeMask) != GrantFlags.PermitAccess || (ushort)(word >> 16) != grantee
+                || (write && (flags & GrantFlags.Readonly) != 0))
+            {
+                return GrantStatus.PermissionDenied;
+            }
 
-    internal void Pin(uint gref, bool write)
-    {
+            uint found = e.CompareExchangeFlagsAndDomainId(word | (ushort)mark, word);
+            if (found == word)
+            {
+                break; // marked: from here the guest's EndAccess fails until Unpin
+            }
+
+            word = found; // the guest changed the entry between the load and the swap: check the new one
+        }
+
         (write ? _writePins : _readPins)[gref]++;
-        new GrantEntryV1(Entry(gref)).SetFlags(write ? GrantFlags.Writing : GrantFlags.Reading);
+        frame = e.Frame;
+        return GrantStatus.Okay;
     }
 
     internal void Unpin(uint gref, bool write)

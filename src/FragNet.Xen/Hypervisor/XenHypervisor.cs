@@ -9,10 +9,13 @@ namespace FragNet.Xen.Hypervisor;
 /// map aliases the granter's page (<see cref="ForeignPageTable"/>), a copy is a memory copy, counted.
 /// </summary>
 /// <remarks>
-/// Checks follow Xen's order for <c>GNTTABOP_map_grant_ref</c>: a mapping kind must be asked for, the granting domain
-/// must exist, the reference must be inside its table, the entry must permit access to the caller's domid, a writable
-/// map needs a writable grant, and the frame must belong to the granter. The entry is read once; a guest that rewrites
-/// it afterwards changes nothing about a mapping already made.
+/// <para>Checks follow Xen's order for <c>GNTTABOP_map_grant_ref</c>: a mapping kind must be asked for, the granting
+/// domain must exist, the reference must be inside its table, the entry must permit access to the caller's domid, a
+/// writable map needs a writable grant, and the frame must belong to the granter. The entry is checked and marked in
+/// one compare-and-swap and its frame read once (<see cref="GrantTable.TryPin"/>); a guest that rewrites it
+/// afterwards — from another process, at any moment — changes nothing about a mapping already made.</para>
+/// <para>A map aliases the granted frame in place, or through the granter's <see cref="IGrantFrameMapper"/> makes a
+/// view of its own (one <c>mmap</c> per grant in the cross-process per-grant model), removed at unmap.</para>
 /// </remarks>
 public sealed class XenHypervisor : IDisposable
 {
@@ -47,9 +50,14 @@ public sealed class XenHypervisor : IDisposable
     public int ActiveMappings => _handles.Count;
 
     /// <summary>Creates a domain with <paramref name="frames"/> frames of memory; the first is dom0.</summary>
-    public Domain CreateDomain(string name, int frames, int grantEntries = 1024)
+    public Domain CreateDomain(string name, int frames, int grantEntries = 1024) => CreateDomain(name, DomainMemory.Local(frames, grantEntries));
+
+    /// <summary>Creates a domain whose memory and grant table are <paramref name="memory"/> (ids are given in creation
+    /// order, so two processes that create their domains in the same order agree on them).</summary>
+    public Domain CreateDomain(string name, DomainMemory memory)
     {
-        var d = new Domain(this, _nextDomid++, name, frames, grantEntries);
+        ArgumentNullException.ThrowIfNull(memory);
+        var d = new Domain(this, _nextDomid++, name, memory);
         _domains.Add(d.Id, d);
         return d;
     }
@@ -79,25 +87,27 @@ public sealed class XenHypervisor : IDisposable
         }
 
         bool readOnly = (flags & GrantMapFlags.Readonly) != 0;
-        (GrantFlags entryFlags, ushort domid, uint frame) = owner.Grants.Read(gref);
-        if ((entryFlags & GrantFlags.TypeMask) != GrantFlags.PermitAccess || domid != mapper.Id)
+        GrantStatus s = owner.Grants.TryPin(gref, mapper.Id, write: !readOnly, out uint frame);
+        if (s != GrantStatus.Okay)
         {
-            return GrantStatus.PermissionDenied;
-        }
-
-        if (!readOnly && (entryFlags & GrantFlags.Readonly) != 0)
-        {
-            return GrantStatus.PermissionDenied;
+            return s;
         }
 
         if (frame >= (uint)owner.FrameCount)
         {
+            owner.Grants.Unpin(gref, write: !readOnly);
             return GrantStatus.BadPage;
         }
 
-        owner.Grants.Pin(gref, write: !readOnly);
-        Page alias = mapper.Mappings.Map(owner.Frame((int)frame));
-        mapping = new GrantMapping(mapper, owner, gref, readOnly, alias, _nextHandle++);
+        nint view = 0;
+        if (owner.FrameMapper is { } frameMapper && (view = frameMapper.MapFrame((int)frame, writable: !readOnly)) == 0)
+        {
+            owner.Grants.Unpin(gref, write: !readOnly);
+            return GrantStatus.NoDeviceSpace;
+        }
+
+        Page alias = mapper.Mappings.Map(owner.Frame((int)frame), view);
+        mapping = new GrantMapping(mapper, owner, gref, readOnly, alias, _nextHandle++, view);
         _handles.Add(mapping.Handle, mapping);
         Maps++;
         return GrantStatus.Okay;
@@ -120,6 +130,11 @@ public sealed class XenHypervisor : IDisposable
 
         _handles.Remove(mapping.Handle);
         mapping.IsActive = false;
+        if (mapping.View != 0)
+        {
+            mapping.Granter.FrameMapper!.UnmapFrame(mapping.View); // the alias is back: nothing can reach the view
+        }
+
         mapping.Granter.Grants.Unpin(mapping.Gref, write: !mapping.ReadOnly);
         Unmaps++;
         return GrantStatus.Okay;
@@ -145,31 +160,14 @@ public sealed class XenHypervisor : IDisposable
         s = Resolve(caller, destination, write: true, out Page? to, out Domain? toOwner);
         if (s != GrantStatus.Okay)
         {
+            Release(source, fromOwner, write: false);
             return s;
         }
 
-        // The grants are pinned for the duration of the copy, as Xen does (the bits are visible to a racing EndAccess).
-        if (source.IsGref)
-        {
-            fromOwner!.Grants.Pin(source.RefOrFrame, write: false);
-        }
-
-        if (destination.IsGref)
-        {
-            toOwner!.Grants.Pin(destination.RefOrFrame, write: true);
-        }
-
+        // The grants stay pinned for the duration of the copy, as Xen does (the bits are visible to a racing EndAccess).
         from!.Span.Slice(source.Offset, length).CopyTo(to!.Span.Slice(destination.Offset, length));
-        if (source.IsGref)
-        {
-            fromOwner!.Grants.Unpin(source.RefOrFrame, write: false);
-        }
-
-        if (destination.IsGref)
-        {
-            toOwner!.Grants.Unpin(destination.RefOrFrame, write: true);
-        }
-
+        Release(source, fromOwner, write: false);
+        Release(destination, toOwner, write: true);
         Copies++;
         CopyBytes += length;
         return GrantStatus.Okay;
@@ -192,6 +190,7 @@ public sealed class XenHypervisor : IDisposable
         }
 
         from!.Span.Slice(source.Offset, destination.Length).CopyTo(destination);
+        Release(source, owner, write: false);
         Copies++;
         CopyBytes += destination.Length;
         return GrantStatus.Okay;
@@ -213,6 +212,7 @@ public sealed class XenHypervisor : IDisposable
         }
 
         source.CopyTo(to!.Span.Slice(destination.Offset, source.Length));
+        Release(destination, owner, write: true);
         Copies++;
         CopyBytes += source.Length;
         return GrantStatus.Okay;
@@ -227,6 +227,16 @@ public sealed class XenHypervisor : IDisposable
         }
     }
 
+    /// <summary>Ends the pin <see cref="Resolve"/> took on a grant side of a copy.</summary>
+    private static void Release(GrantCopySide side, Domain? owner, bool write)
+    {
+        if (side.IsGref)
+        {
+            owner!.Grants.Unpin(side.RefOrFrame, write);
+        }
+    }
+
+    /// <summary>The page a copy side names; a grant side is checked and pinned (<see cref="Release"/> ends it).</summary>
     private GrantStatus Resolve(Domain caller, GrantCopySide side, bool write, out Page? page, out Domain? owner)
     {
         page = null;
@@ -260,14 +270,15 @@ public sealed class XenHypervisor : IDisposable
             return GrantStatus.BadGntref;
         }
 
-        (GrantFlags flags, ushort domid, uint frame) = d.Grants.Read(side.RefOrFrame);
-        if ((flags & GrantFlags.TypeMask) != GrantFlags.PermitAccess || domid != caller.Id || (write && (flags & GrantFlags.Readonly) != 0))
+        GrantStatus s = d.Grants.TryPin(side.RefOrFrame, caller.Id, write, out uint frame);
+        if (s != GrantStatus.Okay)
         {
-            return GrantStatus.PermissionDenied;
+            return s;
         }
 
         if (frame >= (uint)d.FrameCount)
         {
+            d.Grants.Unpin(side.RefOrFrame, write);
             return GrantStatus.BadPage;
         }
 

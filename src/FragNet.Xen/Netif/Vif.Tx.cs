@@ -298,6 +298,7 @@ public sealed partial class Vif
     private bool MapSlots(SkBuff skb, PendingPacket pending, int from, int total, int rest, bool foreign, int firstSkip)
     {
         FragDestructor? destructor = foreign ? null : new FragDestructor(OnPacketReleased, pending, $"{Name} tx");
+        TxDestructorsCreated += foreign ? 0 : 1;
         foreach (NetifTxRequest r in _data)
         {
             pending.Ids.Add(r.Id);
@@ -412,6 +413,7 @@ public sealed partial class Vif
     private void OnPacketReleased(object? data)
     {
         var p = (PendingPacket)data!;
+        TxDestructorsRun++;
         if (p.Outstanding < 0)
         {
             return; // undone before it reached the stack

@@ -98,6 +98,13 @@ public sealed partial class Vif : INetDevice
     /// <summary>Guest pages mapped for transmit.</summary>
     public long TxGrantMaps { get; private set; }
 
+    /// <summary>Fragment destructors created for mapped packets.</summary>
+    public long TxDestructorsCreated { get; private set; }
+
+    /// <summary>Fragment destructors whose <c>Destroy</c> ran (equal to <see cref="TxDestructorsCreated"/> once the
+    /// stack let go of everything).</summary>
+    public long TxDestructorsRun { get; private set; }
+
     /// <summary>TX responses pushed.</summary>
     public long TxResponses { get; private set; }
 

@@ -24,6 +24,9 @@ public sealed record XenLeakReport
     /// <summary>Pool pages not returned plus guest frames still referenced.</summary>
     public long PagesOutstanding { get; init; }
 
-    public bool IsClean => PacketsHeld == 0 && GrantsMapped == 0 && GrantsPinned == 0 && GrantsInUse == 0
+    /// <summary>Fragment destructors created whose <c>Destroy</c> never ran.</summary>
+    public long DestructorsPending { get; init; }
+
+    public bool IsClean => DestructorsPending == 0 && PacketsHeld == 0 && GrantsMapped == 0 && GrantsPinned == 0 && GrantsInUse == 0
         && EndAccessFailures == 0 && BuffersLive == 0 && PagesOutstanding == 0;
 }

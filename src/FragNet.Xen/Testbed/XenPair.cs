@@ -99,6 +99,7 @@ public sealed class XenPair : IDisposable
         Leaks = new XenLeakReport
         {
             PacketsHeld = held,
+            DestructorsPending = Back.TxDestructorsCreated - Back.TxDestructorsRun,
             GrantsMapped = Xen.ActiveMappings,
             GrantsPinned = Guest.Grants.TotalPins,
             GrantsInUse = Guest.Grants.InUse,
