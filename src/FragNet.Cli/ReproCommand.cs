@@ -9,7 +9,7 @@ namespace FragNet.Cli;
 /// <summary><c>fragnet repro …</c>: the talk's experiments, deterministic.</summary>
 internal static class ReproCommand
 {
-    private static readonly (string Name, PageSendPolicy Policy)[] Policies =
+    internal static readonly (string Name, PageSendPolicy Policy)[] Policies =
     [
         ("unsafe", PageSendPolicy.Unsafe),
         ("copy", PageSendPolicy.Copy),
@@ -26,6 +26,14 @@ internal static class ReproCommand
     }
 
     internal static string NameOf(PageSendPolicy policy) => Array.Find(Policies, p => p.Policy == policy).Name;
+
+    /// <summary>The policy named <paramref name="name"/> (as the CLI spells them), or false.</summary>
+    internal static bool TryParsePolicy(string? name, out PageSendPolicy policy)
+    {
+        int i = Array.FindIndex(Policies, p => p.Name == name);
+        policy = i >= 0 ? Policies[i].Policy : default;
+        return i >= 0;
+    }
 
     private static Command CreateNfsWrite()
     {

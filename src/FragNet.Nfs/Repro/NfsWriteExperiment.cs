@@ -25,7 +25,7 @@ namespace FragNet.Nfs.Repro;
 /// arrives, the write returns, the application refills its buffer with 0x55 — and the queued retransmission goes out
 /// with the new bytes. The server's duplicate request cache sees different argument bytes and executes it again.</para>
 /// </remarks>
-public static class NfsWriteExperiment
+public static partial class NfsWriteExperiment
 {
     /// <summary>The server's address.</summary>
     public static readonly Ipv4Address ServerAddress = Ipv4Address.Parse("10.0.0.2");
@@ -38,6 +38,10 @@ public static class NfsWriteExperiment
 
     private const ushort MountPort = 20048;
 
+    /// <summary>After the application finishes: how long beyond the stall length the run goes on, so every delayed
+    /// frame and stale retransmission reaches the server before its files are read.</summary>
+    private static readonly Duration SettleMargin = Duration.FromSeconds(30);
+
     /// <summary>The AUTH_SYS credential the client sends (fixed, so frame offsets are too).</summary>
     public static readonly AuthSysParameters Credential = new(0, "fragnet-client", 0, 0, []);
 
@@ -49,12 +53,15 @@ public static class NfsWriteExperiment
     /// </summary>
     /// <param name="handleLength">Length of the file handles the server hands out.</param>
     /// <param name="size">Bytes per write: below 4 the data test looks at one byte (the rest is XDR padding).</param>
-    public static string TcpdumpFilter(int handleLength, int size = 4)
+    public static string TcpdumpFilter(int handleLength, int size = 4) => TcpdumpFilter(handleLength, size, ServerAddress, Nfs3Constants.Port);
+
+    /// <summary>The same expression for a server at <paramref name="server"/> with NFS on <paramref name="nfsPort"/>.</summary>
+    public static string TcpdumpFilter(int handleLength, int size, Ipv4Address server, ushort nfsPort)
     {
         int credential = OpaqueAuth.Sys(Credential).EncodedLength;
         int data = RecordMarking.HeaderLength + 24 + credential + OpaqueAuth.None.EncodedLength + Write3Args.DataOffsetFor(handleLength);
         const string payload = "((tcp[12] & 0xf0) >> 2)";
-        return $"host {ServerAddress} and tcp dst port {Nfs3Constants.Port}"
+        return $"host {server} and tcp dst port {nfsPort}"
             + $" and tcp[{payload} + 16:4] = 0x{Nfs3Constants.Program:x} and tcp[{payload} + 24:4] = {(uint)Nfs3Procedure.Write}"
             + $" and tcp[{payload} + {data - 20}:4] = 0 and tcp[{payload} + {data - 16}:4] = 0"
             + (size >= 4 ? $" and tcp[{payload} + {data}:4] = 0x55555555" : $" and tcp[{payload} + {data}:1] = 0x55");
@@ -73,7 +80,7 @@ public static class NfsWriteExperiment
     /// <summary>The pattern byte the application wrote at <paramref name="offset"/> of a round's file.</summary>
     public static byte ExpectedByte(ulong offset, int size) => offset < (ulong)size ? (byte)0xAA : (byte)0x55;
 
-    private sealed class Trial
+    internal sealed class Trial
     {
         private readonly NfsWriteOptions _o;
         private readonly Action<int, int>? _progress;
@@ -143,8 +150,6 @@ public static class NfsWriteExperiment
             var nfs = new NfsClient(nfsRpc, mountRpc) { WriteSize = _o.WriteSize };
             var appBuffer = new UserBuffer(pages, "application");
             var app = new Application(this, nfs, appBuffer, _o);
-            Duration stuck = _o.EffectiveProgressTimeout;
-            Instant finished = Instant.Zero;
             var driver = new SimulationDriver(sim)
                 .Add(mountRpc.Poll, mountRpc.PollAt)
                 .Add(nfsRpc.Poll, nfsRpc.PollAt)
@@ -153,50 +158,11 @@ public static class NfsWriteExperiment
                 .Add(hostClient)
                 .Add(hostServer);
 
-            app.Start(sim.Now);
-            while (!app.Done && _error is null)
-            {
-                // Run until the application finishes or has made no progress for too long.
-                Instant deadline = _lastProgress + stuck;
-                if (!driver.RunUntil(() => app.Done || _error is not null || _writesDone != _lastCount, deadline - sim.Now))
-                {
-                    _error ??= sim.NextEventTime == Instant.MaxValue
-                        ? "the simulation ran out of events before the application finished"
-                        : $"no write completed for {stuck} of virtual time ({_writesDone} of {_writesTotal} done)";
-                }
-
-                _lastCount = _writesDone;
-            }
-
-            finished = sim.Now;
-
-            // Let every stalled frame arrive and every stale retransmission reach the server, then look at its files.
-            driver.RunFor(_o.Delay + Duration.FromSeconds(30));
-
-            long disk = 0;
-            for (int r = 0; r < app.RoundsStarted; r++)
-            {
-                byte[] file = backend.ReadFile($"round-{r}") ?? [];
-                for (int i = 0; i < 2 * _o.Size; i++)
-                {
-                    byte want = ExpectedByte((ulong)i, _o.Size);
-                    if (i >= file.Length || file[i] != want)
-                    {
-                        disk++;
-                    }
-                }
-
-                disk += Math.Max(0, file.Length - (2 * _o.Size));
-            }
-
+            Instant finished = RunApplication(app, driver, _o.Delay);
+            long disk = AuditDisk(app.RoundsStarted, name => backend.ReadFile(name));
             long rpcRetransmits = nfsRpc.Counters.Retransmits;
             long tcpRetransmits = nfsRpc.TcpRetransmits;
             long copied = nfsRpc.Counters.PayloadBytesCopied;
-            double releaseWaitMs = 0;
-            foreach (RpcCall c in _writeCalls)
-            {
-                releaseWaitMs += c.ReleaseWait.TotalMicroseconds / 1000.0;
-            }
 
             // Teardown, then the leak check: every page back, every buffer freed, every destructor run once.
             nfsRpc.Dispose();
@@ -207,26 +173,87 @@ public static class NfsWriteExperiment
             server.Dispose();
             link.Dispose();
             capture.Flush();
-            long destructorLeaks = 0;
-            foreach (RpcCall c in _writeCalls)
-            {
-                if (c.Destructor is { } d && d.DestroyCount != 1)
-                {
-                    destructorLeaks++;
-                }
-            }
-
-            long leaks = poolClient.Outstanding + poolServer.Outstanding + cacheClient.Live + cacheServer.Live + destructorLeaks;
+            long leaks = poolClient.Outstanding + poolServer.Outstanding + cacheClient.Live + cacheServer.Live + DestructorLeaks();
             appBuffer.Dispose();
             leaks += appBuffer.PagesInUse;
 
-            // The wire, as tcpdump sees it.
-            int handleLength = app.HandleLength;
-            string filterText = TcpdumpFilter(handleLength, _o.Size);
-            var filter = PacketFilter.Compile(filterText);
-            var audit = new NfsWireAudit(Nfs3Constants.Port, offset => ExpectedByte(offset, _o.Size));
             captureBytes.Position = 0;
-            IReadOnlyList<PcapRecord> frames = PcapReader.ReadAll(captureBytes);
+            if (_o.Capture is not null)
+            {
+                captureBytes.CopyTo(_o.Capture);
+                captureBytes.Position = 0;
+            }
+
+            NfsWriteReport report = Report(app.HandleLength, captureBytes, ServerAddress, Nfs3Constants.Port) with
+            {
+                RpcRetransmits = rpcRetransmits,
+                TcpRetransmits = tcpRetransmits,
+                DiskCorruptions = disk,
+                BytesCopied = copied,
+                VirtualSeconds = finished.TotalSeconds,
+                Stalls = faults.Stalls,
+                Leaks = leaks,
+            };
+            capture.Dispose();
+            captureBytes.Dispose();
+            return report;
+        }
+
+        /// <summary>Starts the application and runs <paramref name="loop"/> until it finishes, fails or makes no progress
+        /// for the progress timeout; then runs on for <paramref name="settle"/> plus 30 s so every delayed frame and stale
+        /// retransmission reaches the server. Returns when the application finished.</summary>
+        internal Instant RunApplication(Application app, IEventLoop loop, Duration settle)
+        {
+            Duration stuck = _o.EffectiveProgressTimeout;
+            _lastProgress = loop.Now;
+            app.Start(loop.Now);
+            while (!app.Done && _error is null)
+            {
+                Instant deadline = _lastProgress + stuck;
+                if (!loop.RunUntil(() => app.Done || _error is not null || _writesDone != _lastCount, deadline - loop.Now))
+                {
+                    _error ??= $"no write completed for {stuck} ({_writesDone} of {_writesTotal} done)";
+                }
+
+                _lastCount = _writesDone;
+            }
+
+            Instant finished = loop.Now;
+            loop.RunUntil(static () => false, settle + SettleMargin);
+            return finished;
+        }
+
+        /// <summary>Bytes of the round files that differ from what the application wrote (missing bytes count).</summary>
+        internal long AuditDisk(int rounds, Func<string, byte[]?> readFile)
+        {
+            long disk = 0;
+            for (int r = 0; r < rounds; r++)
+            {
+                byte[] file = readFile($"round-{r}") ?? [];
+                for (int i = 0; i < 2 * _o.Size; i++)
+                {
+                    if (i >= file.Length || file[i] != ExpectedByte((ulong)i, _o.Size))
+                    {
+                        disk++;
+                    }
+                }
+
+                disk += Math.Max(0, file.Length - (2 * _o.Size));
+            }
+
+            return disk;
+        }
+
+        /// <summary>Write calls whose destructor did not run exactly once.</summary>
+        internal long DestructorLeaks() => _writeCalls.Count(c => c.Destructor is { } d && d.DestroyCount != 1);
+
+        /// <summary>The report's wire part, from the captured frames as tcpdump would see them, and the timings.</summary>
+        internal NfsWriteReport Report(int handleLength, Stream pcap, Ipv4Address server, ushort nfsPort)
+        {
+            string filterText = TcpdumpFilter(handleLength, _o.Size, server, nfsPort);
+            var filter = PacketFilter.Compile(filterText);
+            var audit = new NfsWireAudit(nfsPort, offset => ExpectedByte(offset, _o.Size));
+            IReadOnlyList<PcapRecord> frames = PcapReader.ReadAll(pcap);
             int matches = 0;
             for (int i = 0; i < frames.Count; i++)
             {
@@ -235,10 +262,9 @@ public static class NfsWriteExperiment
                 matches += filter.Matches(f) ? 1 : 0;
             }
 
-            IReadOnlyList<WireWriteCall> calls = audit.Analyze();
-
             var corruptedFrames = new SortedSet<int>();
             int corrupted = 0;
+            IReadOnlyList<WireWriteCall> calls = audit.Analyze();
             foreach (WireWriteCall c in calls)
             {
                 if (c.Corrupted)
@@ -248,36 +274,22 @@ public static class NfsWriteExperiment
                 }
             }
 
-            if (_o.Capture is not null)
-            {
-                captureBytes.Position = 0;
-                captureBytes.CopyTo(_o.Capture);
-            }
-
-            capture.Dispose();
-            captureBytes.Dispose();
+            double releaseWaitMs = _writeCalls.Sum(c => c.ReleaseWait.TotalMicroseconds / 1000.0);
             _latenciesMs.Sort();
             return new NfsWriteReport
             {
                 Policy = _o.Policy,
                 Writes = _writeCalls.Count,
-                RpcRetransmits = rpcRetransmits,
-                TcpRetransmits = tcpRetransmits,
                 WireCorruptions = corrupted,
                 WireWrites = calls.Count,
-                DiskCorruptions = disk,
-                BytesCopied = copied,
                 P50Ms = Percentile(_latenciesMs, 0.50),
                 P99Ms = Percentile(_latenciesMs, 0.99),
                 ReleaseWaitMs = releaseWaitMs,
-                VirtualSeconds = finished.TotalSeconds,
-                Stalls = faults.Stalls,
                 Frames = frames.Count,
                 FilterMatches = matches,
                 UnparsedBytes = audit.UnparsedBytes,
                 CorruptedFrames = [.. corruptedFrames],
                 TcpdumpFilter = filterText,
-                Leaks = leaks,
                 Error = _error,
             };
         }
@@ -312,7 +324,7 @@ public static class NfsWriteExperiment
     }
 
     /// <summary>The application of the talk's <c>test.c</c>, as a state machine over NFS requests.</summary>
-    private sealed class Application(Trial run, NfsClient nfs, UserBuffer buffer, NfsWriteOptions o)
+    internal sealed class Application(Trial run, NfsClient nfs, UserBuffer buffer, NfsWriteOptions o, string exportPath = ExportPath)
     {
         private NfsFh3? _root;
         private NfsFh3? _file;
@@ -329,11 +341,11 @@ public static class NfsWriteExperiment
         public void Start(Instant now)
         {
             run.PlanWrites(o.Rounds * 2);
-            nfs.Mount(ExportPath, now).Completed = r =>
+            nfs.Mount(exportPath, now).Completed = r =>
             {
                 if (r.Result is not { Status: MountStatus3.Ok, Handle: { } root })
                 {
-                    run.Fail($"MOUNT {ExportPath} failed: {r.Error ?? r.Result?.Status.ToString()}");
+                    run.Fail($"MOUNT {exportPath} failed: {r.Error ?? r.Result?.Status.ToString()}");
                     return;
                 }
 

@@ -46,7 +46,7 @@ public sealed record NfsWriteReport
     /// <summary>Frames on the link.</summary>
     public long Frames { get; init; }
 
-    /// <summary>Frames the <see cref="NfsWriteExperiment.TcpdumpFilter"/> expression matches in the capture.</summary>
+    /// <summary>Frames the <see cref="NfsWriteExperiment.TcpdumpFilter(int, int)"/> expression matches in the capture.</summary>
     public int FilterMatches { get; init; }
 
     /// <summary>Client stream bytes the wire audit could not split into records: after a gap (frames a full NIC ring
