@@ -12,12 +12,17 @@ namespace FragNet.Devices;
 public sealed class PatternChecker : IDisposable
 {
     private readonly DeterministicPattern? _pattern;
-    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly IncrementalHash? _hash;
     private byte[] _expected = [];
     private string? _sha256;
 
-    /// <summary>A checker comparing against the stream of <paramref name="seed"/>, or only hashing if null.</summary>
-    public PatternChecker(ulong? seed) => _pattern = seed is ulong s ? new DeterministicPattern(s) : null;
+    /// <summary>A checker comparing against the stream of <paramref name="seed"/> (none if null) and, with
+    /// <paramref name="hash"/>, computing the SHA-256 of what arrived.</summary>
+    public PatternChecker(ulong? seed, bool hash = true)
+    {
+        _pattern = seed is ulong s ? new DeterministicPattern(s) : null;
+        _hash = hash ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
+    }
 
     /// <summary>Bytes received.</summary>
     public long Bytes { get; private set; }
@@ -33,7 +38,7 @@ public sealed class PatternChecker : IDisposable
             throw new InvalidOperationException("the hash was already taken");
         }
 
-        _hash.AppendData(data);
+        _hash?.AppendData(data);
         if (_pattern is DeterministicPattern pattern && FirstMismatch < 0)
         {
             if (_expected.Length < data.Length)
@@ -79,8 +84,9 @@ public sealed class PatternChecker : IDisposable
         return total;
     }
 
-    /// <summary>The SHA-256 of everything received (lowercase hex); no more bytes may be appended after.</summary>
-    public string Sha256() => _sha256 ??= Convert.ToHexStringLower(_hash.GetHashAndReset());
+    /// <summary>The SHA-256 of everything received (lowercase hex; empty without hashing); no more bytes may be
+    /// appended after.</summary>
+    public string Sha256() => _hash is null ? string.Empty : _sha256 ??= Convert.ToHexStringLower(_hash.GetHashAndReset());
 
-    public void Dispose() => _hash.Dispose();
+    public void Dispose() => _hash?.Dispose();
 }

@@ -14,16 +14,19 @@ public sealed class PatternSource : IDisposable
     private const int ChunkSize = 256 * 1024;
 
     private readonly DeterministicPattern _pattern;
-    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly IncrementalHash? _hash;
     private readonly byte[] _chunk;
     private int _chunkLength;
     private int _chunkOffset;
     private long _produced;
     private string? _sha256;
 
-    public PatternSource(ulong seed, long total)
+    /// <summary>The first <paramref name="total"/> bytes of the stream of <paramref name="seed"/>; without
+    /// <paramref name="hash"/> no SHA-256 is computed (on a CPU without SHA extensions it costs more than the network).</summary>
+    public PatternSource(ulong seed, long total, bool hash = true)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(total);
+        _hash = hash ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
         _pattern = new DeterministicPattern(seed);
         Total = total;
         _chunk = new byte[(int)Math.Min(ChunkSize, Math.Max(total, 1))];
@@ -48,7 +51,7 @@ public sealed class PatternSource : IDisposable
                 _chunkLength = (int)Math.Min(_chunk.Length, Total - _produced);
                 _chunkOffset = 0;
                 _pattern.Fill(_chunk.AsSpan(0, _chunkLength), _produced);
-                _hash.AppendData(_chunk, 0, _chunkLength);
+                _hash?.AppendData(_chunk, 0, _chunkLength);
                 _produced += _chunkLength;
             }
 
@@ -89,9 +92,15 @@ public sealed class PatternSource : IDisposable
         return queued;
     }
 
-    /// <summary>The SHA-256 of the whole stream (lowercase hex); produces what was not sent yet to compute it.</summary>
+    /// <summary>The SHA-256 of the whole stream (lowercase hex; empty without hashing); produces what was not sent
+    /// yet to compute it.</summary>
     public string Sha256()
     {
+        if (_hash is null)
+        {
+            return string.Empty;
+        }
+
         if (_sha256 is null)
         {
             while (_produced < Total)
@@ -105,5 +114,5 @@ public sealed class PatternSource : IDisposable
         return _sha256;
     }
 
-    public void Dispose() => _hash.Dispose();
+    public void Dispose() => _hash?.Dispose();
 }

@@ -114,16 +114,32 @@ public sealed class TapInteropTests
         net.AssertNoLeaks();
     }
 
+    [RootFact]
+    public void A_tap_a_previous_run_used_with_offloads_gives_plain_frames_to_a_run_without_them()
+    {
+        using var net = new TapNetwork(vnetHeader: true);
+        KernelToFragNet(net, 4L << 20, port: 5001);
+        net.Reopen(vnetHeader: false); // the device keeps TUN_F_CSUM|TUN_F_TSO4 unless the new reader resets them
+        KernelToFragNet(net, 4L << 20, port: 5003);
+        net.AssertNoLeaks();
+    }
+
     private static void KernelToFragNet(bool vnetHeader)
     {
         using var net = new TapNetwork(vnetHeader);
+        KernelToFragNet(net, TransferBytes, port: 5001);
+        net.AssertNoLeaks();
+    }
+
+    private static void KernelToFragNet(TapNetwork net, long transferBytes, ushort port)
+    {
         NetInterface iface = net.Host.Interface;
-        TcpListener listener = iface.TcpListen(5001);
+        TcpListener listener = iface.TcpListen(port);
         using Socket client = net.KernelTcpSocket();
         Task<string> peer = net.Peer(() =>
         {
-            client.Connect(IPAddress.Parse(TapNetwork.FragNetAddress), 5001);
-            using var source = new PatternSource(Seed, TransferBytes);
+            client.Connect(IPAddress.Parse(TapNetwork.FragNetAddress), port);
+            using var source = new PatternSource(Seed, transferBytes);
             while (!source.IsDone)
             {
                 source.Advance(client.Send(source.Pending));
@@ -154,12 +170,12 @@ public sealed class TapInteropTests
         });
 
         Assert.True(net.Host.RunUntil(() => peer.IsCompleted && server?.State == TcpState.Closed, Limit),
-            $"transfer unfinished: received {checker.Bytes} of {TransferBytes}, peer {peer.Status} {peer.Exception?.InnerException?.Message}, server {server?.State}, device drops {DeviceDrops(net.Host.Device)}");
-        Assert.Equal(TransferBytes, checker.Bytes);
+            $"transfer unfinished: received {checker.Bytes} of {transferBytes}, peer {peer.Status} {peer.Exception?.InnerException?.Message}, server {server?.State}, device drops {DeviceDrops(net.Host.Device)}");
+        Assert.Equal(transferBytes, checker.Bytes);
         Assert.Equal(-1, checker.FirstMismatch);
         Assert.Equal(peer.Result, checker.Sha256());
         Assert.Equal(0, iface.Drops(DropReason.TcpChecksum));
-        net.AssertNoLeaks();
+        Assert.Equal(0, net.Host.Device.Drops(DropReason.PacketTooBig));
     }
 
     private static void FragNetToKernel(bool vnetHeader)

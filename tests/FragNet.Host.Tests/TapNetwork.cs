@@ -25,7 +25,7 @@ internal sealed class TapNetwork : IDisposable
             _ = Namespace.Exec("sysctl", "-q", "-w", $"net.ipv6.conf.{TapName}.disable_ipv6=1"); // no stray IPv6 frames
             Namespace.Run("ip", "addr", "add", KernelAddress + "/24", "dev", TapName);
             Namespace.Run("ip", "link", "set", TapName, "up");
-            Host = TapHost.Open(new TapOptions(TapName) { Namespace = Namespace.Name, VnetHeader = vnetHeader }, Ipv4Cidr.Parse(FragNetAddress + "/24"));
+            Host = Open(vnetHeader);
         }
         catch
         {
@@ -36,7 +36,18 @@ internal sealed class TapNetwork : IDisposable
 
     public NetworkNamespace Namespace { get; }
 
-    public TapHost Host { get; }
+    public TapHost Host { get; private set; }
+
+    /// <summary>Disposes the host (asserting no leaks) and attaches a new one to the same TAP, as a second run of a
+    /// command would.</summary>
+    public void Reopen(bool vnetHeader)
+    {
+        AssertNoLeaks();
+        Host = Open(vnetHeader);
+    }
+
+    private TapHost Open(bool vnetHeader) =>
+        TapHost.Open(new TapOptions(TapName) { Namespace = Namespace.Name, VnetHeader = vnetHeader }, Ipv4Cidr.Parse(FragNetAddress + "/24"));
 
     /// <summary>A kernel TCP socket in the namespace (usable from any thread), with timeouts so no peer can hang.</summary>
     public Socket KernelTcpSocket()

@@ -102,17 +102,15 @@ public sealed unsafe partial class TapDevice
             };
         }
 
-        if (!options.VnetHeader)
-        {
-            return;
-        }
-
+        // The offloads are the device's, not this file's: they outlive the descriptor on a persistent TAP. So they are
+        // always set — to none without a virtio header, or a previous reader's TUN_F_CSUM|TUN_F_TSO4 would have the
+        // kernel send 64 KiB frames and unfinished checksums to a reader that cannot tell.
         int size = VirtioNetHeader.Size;
-        uint offloads = Tun.TUN_F_CSUM | Tun.TUN_F_TSO4;
-        if (Libc.Ioctl(fd, Tun.TUNSETVNETHDRSZ, &size) != 0 || Libc.Ioctl(fd, Tun.TUNSETOFFLOAD, (void*)offloads) != 0)
+        uint offloads = options.VnetHeader ? Tun.TUN_F_CSUM | Tun.TUN_F_TSO4 : 0;
+        if ((options.VnetHeader && Libc.Ioctl(fd, Tun.TUNSETVNETHDRSZ, &size) != 0) || Libc.Ioctl(fd, Tun.TUNSETOFFLOAD, (void*)offloads) != 0)
         {
             int errno = Marshal.GetLastPInvokeError();
-            throw new IOException($"TAP {options.Name}{where}: enabling the virtio header and offloads failed: {Libc.Describe(errno)}");
+            throw new IOException($"TAP {options.Name}{where}: setting the virtio header and offloads failed: {Libc.Describe(errno)}");
         }
     }
 

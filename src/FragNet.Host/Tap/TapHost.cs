@@ -68,6 +68,7 @@ public sealed class TapHost : IDisposable
         loop ??= new HostLoop();
         loop.Add(device);
         loop.Add(iface.Poll, iface.PollAt);
+        iface.Announce(loop.Clock.Now); // the kernel may remember this address at a previous run's random MAC
         return new TapHost(loop, owns, pool, cache, device, iface);
     }
 
