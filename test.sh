@@ -4,9 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# System packages the test suites need: tcpdump and tshark read FragNet's captures and check filter parity.
-# Later layers add nfs-ganesha, rpcbind and libnfs-utils here.
-APT_PACKAGES=(tcpdump tshark)
+# System packages the test suites need: tcpdump and tshark read FragNet's captures and check filter parity;
+# iproute2 (ip netns, ip tuntap) and iputils-ping for the TAP interop tests. Later layers add nfs-ganesha, rpcbind and
+# libnfs-utils here.
+APT_PACKAGES=(iproute2 iputils-ping tcpdump tshark)
 if ((${#APT_PACKAGES[@]})); then
   missing=()
   for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -4,13 +4,15 @@ using FragNet.Devices;
 
 namespace FragNet.Cli;
 
-/// <summary><c>fragnet tcp …</c>: TCP over the simulated network.</summary>
+/// <summary><c>fragnet tcp …</c>: TCP over the simulated network, and over real ones (<see cref="TcpStreamCommand"/>).</summary>
 internal static class TcpCommand
 {
     public static Command Create()
     {
-        var tcp = new Command("tcp", "FragNet TCP between two stacks on a simulated link, in virtual time.");
+        var tcp = new Command("tcp", "TCP: two FragNet stacks on a simulated link (transfer), or a real network (send, recv).");
         tcp.Subcommands.Add(CreateTransfer());
+        tcp.Subcommands.Add(TcpStreamCommand.CreateSend());
+        tcp.Subcommands.Add(TcpStreamCommand.CreateRecv());
         return tcp;
     }
 

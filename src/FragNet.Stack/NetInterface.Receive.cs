@@ -161,9 +161,16 @@ public sealed partial class NetInterface
             return;
         }
 
+        if (icmp.Type == Icmpv4Type.EchoReply)
+        {
+            ReceiveEchoReply(ip, icmp, packet.Data, now);
+            skb.Consume();
+            return;
+        }
+
         if (icmp.Type != Icmpv4Type.EchoRequest)
         {
-            skb.Consume(); // errors and replies for our own sockets are counted, not acted on yet
+            skb.Consume(); // errors for our own sockets are counted, not acted on yet
             return;
         }
 

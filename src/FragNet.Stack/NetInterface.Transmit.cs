@@ -201,6 +201,16 @@ public sealed partial class NetInterface
         return first;
     }
 
+    /// <summary>Broadcasts an ARP announcement (RFC 5227 §2.3: a request whose sender and target protocol addresses are
+    /// both this host's, target hardware address zero). Neighbours that already have an entry for this address update
+    /// it — Linux does even for an entry it made a moment ago — so a host that comes back with a new Ethernet address
+    /// (a restarted FragNet on a TAP picks a random one) is reachable at once rather than after the old entry fails.</summary>
+    public void Announce(Instant now)
+    {
+        var announcement = new ArpRepr(ArpOperation.Request, _device.Address, Address.Address, default, Address.Address);
+        SendArp(announcement, EthernetAddress.Broadcast, now);
+    }
+
     private void SendArpRequest(Ipv4Address target, Instant now)
     {
         var request = new ArpRepr(ArpOperation.Request, _device.Address, Address.Address, default, target);
