@@ -9,6 +9,7 @@ root.Subcommands.Add(PcapCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(ReproCommand.Create());
 root.Subcommands.Add(XenCommand.Create());
+root.Subcommands.Add(NfsCommand.Create());
 ParseResult parse = root.Parse(args);
 if (parse.Errors.Count > 0)
 {

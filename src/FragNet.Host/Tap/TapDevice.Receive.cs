@@ -122,6 +122,7 @@ public sealed unsafe partial class TapDevice
 
         RxFrames++;
         RxBytes += length;
+        Capture?.Invoke(skb, now);
         receiver(skb, now);
     }
 

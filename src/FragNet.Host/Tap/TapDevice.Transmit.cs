@@ -27,6 +27,7 @@ public sealed unsafe partial class TapDevice
             return;
         }
 
+        Capture?.Invoke(frame, now);
         if (_txQueue.Count > 0)
         {
             Enqueue(frame);

@@ -101,6 +101,11 @@ public sealed unsafe partial class TapDevice : INetDevice, IHostPollSource, IDis
     /// dropped with <see cref="DropReason.DeviceDown"/>.</summary>
     public Action<SkBuff, Instant>? Receiver { get; set; }
 
+    /// <summary>Sees every frame the stack hands the device and every frame the kernel hands it, in place, before
+    /// either goes on (a pcap writer, typically); it must not keep or change the buffer. Transmitted TSO frames are
+    /// seen whole, as tcpdump sees them on a host with offloads.</summary>
+    public Action<SkBuff, Instant>? Capture { get; set; }
+
     /// <summary>Frames read and delivered.</summary>
     public long RxFrames { get; private set; }
 

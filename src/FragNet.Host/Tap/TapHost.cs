@@ -95,7 +95,7 @@ public sealed class TapHost : IDisposable
     public string LeakReport { get; private set; } = string.Empty;
 
     /// <summary>Runs the loop until <paramref name="done"/> holds (true), <paramref name="limit"/> passes or
-    /// <paramref name="cancel"/> fires (false). See <see cref="HostLoop.RunUntil"/>.</summary>
+    /// <paramref name="cancel"/> fires (false). See <see cref="HostLoop.RunUntil(Func{bool}, TimeSpan, CancellationToken)"/>.</summary>
     public bool RunUntil(Func<bool> done, TimeSpan limit, CancellationToken cancel = default) => Loop.RunUntil(done, limit, cancel);
 
     /// <summary>Frees the interface's sockets, closes the TAP, checks for leaks (<see cref="LeakReport"/>) and frees the
