@@ -13,7 +13,8 @@ public static partial class NfsWriteExperiment
     /// Runs one policy of the experiment in real time against the server <paramref name="setup"/> names — the talk's
     /// setup with a real server: the same application, the same audits (the server's files read back from its disk;
     /// the client's frames from the capture), the same report. The faults are whatever the setup put in the path;
-    /// <paramref name="options"/>' <c>Delay</c> only sets how long the run waits for stalled frames at the end.
+    /// <paramref name="options"/>' fault settings are not applied here, and its <c>Settle</c> says how long the run
+    /// waits for stalled frames at the end.
     /// </summary>
     public static NfsWriteReport RunLive(NfsWriteLiveSetup setup, NfsWriteOptions options, Action<int, int>? progress = null)
     {
@@ -41,7 +42,7 @@ public static partial class NfsWriteExperiment
         var app = new Application(trial, new NfsClient(nfsRpc, mountRpc) { WriteSize = options.WriteSize }, appBuffer, options, setup.ExportPath);
 
         Instant started = loop.Now;
-        Instant finished = trial.RunApplication(app, loop, options.Delay);
+        Instant finished = trial.RunApplication(app, loop, options.EffectiveSettle);
         long disk = trial.AuditDisk(app.RoundsStarted, setup.ReadFile);
         long rpcRetransmits = nfsRpc.Counters.Retransmits;
         long tcpRetransmits = nfsRpc.TcpRetransmits;

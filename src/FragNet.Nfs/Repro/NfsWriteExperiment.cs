@@ -38,10 +38,6 @@ public static partial class NfsWriteExperiment
 
     private const ushort MountPort = 20048;
 
-    /// <summary>After the application finishes: how long beyond the stall length the run goes on, so every delayed
-    /// frame and stale retransmission reaches the server before its files are read.</summary>
-    private static readonly Duration SettleMargin = Duration.FromSeconds(30);
-
     /// <summary>The AUTH_SYS credential the client sends (fixed, so frame offsets are too).</summary>
     public static readonly AuthSysParameters Credential = new(0, "fragnet-client", 0, 0, []);
 
@@ -158,7 +154,7 @@ public static partial class NfsWriteExperiment
                 .Add(hostClient)
                 .Add(hostServer);
 
-            Instant finished = RunApplication(app, driver, _o.Delay);
+            Instant finished = RunApplication(app, driver, _o.EffectiveSettle);
             long disk = AuditDisk(app.RoundsStarted, name => backend.ReadFile(name));
             long rpcRetransmits = nfsRpc.Counters.Retransmits;
             long tcpRetransmits = nfsRpc.TcpRetransmits;
@@ -200,7 +196,7 @@ public static partial class NfsWriteExperiment
         }
 
         /// <summary>Starts the application and runs <paramref name="loop"/> until it finishes, fails or makes no progress
-        /// for the progress timeout; then runs on for <paramref name="settle"/> plus 30 s so every delayed frame and stale
+        /// for the progress timeout; then runs on for <paramref name="settle"/> so every delayed frame and stale
         /// retransmission reaches the server. Returns when the application finished.</summary>
         internal Instant RunApplication(Application app, IEventLoop loop, Duration settle)
         {
@@ -219,7 +215,7 @@ public static partial class NfsWriteExperiment
             }
 
             Instant finished = loop.Now;
-            loop.RunUntil(static () => false, settle + SettleMargin);
+            loop.RunUntil(static () => false, settle);
             return finished;
         }
 

@@ -46,6 +46,13 @@ public sealed record NfsWriteOptions
     /// large writes, which progress slowly, still finish.</summary>
     public Duration? ProgressTimeout { get; init; }
 
+    /// <summary>How long the run goes on after the application finished, so every stalled frame and stale retransmission
+    /// reaches the server before its files are read; null: the stall length plus 30 s.</summary>
+    public Duration? Settle { get; init; }
+
+    /// <summary>The settle time in effect.</summary>
+    public Duration EffectiveSettle => Settle ?? Delay + Duration.FromSeconds(30);
+
     /// <summary>The progress timeout in effect.</summary>
     public Duration EffectiveProgressTimeout =>
         ProgressTimeout ?? Duration.FromMicroseconds(Math.Max(
