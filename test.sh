@@ -5,9 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # System packages the test suites need: tcpdump and tshark read FragNet's captures and check filter parity;
-# iproute2 (ip netns, ip tuntap) and iputils-ping for the TAP interop tests. Later layers add nfs-ganesha, rpcbind and
-# libnfs-utils here.
-APT_PACKAGES=(iproute2 iputils-ping tcpdump tshark)
+# iproute2 (ip netns, ip tuntap) and iputils-ping for the TAP interop tests; nfs-ganesha (with its VFS backend),
+# rpcbind and libnfs-utils are the real NFS server and client FragNet is tested against (tests/FragNet.Interop.Tests).
+APT_PACKAGES=(iproute2 iputils-ping libnfs-utils nfs-ganesha nfs-ganesha-vfs rpcbind tcpdump tshark)
 if ((${#APT_PACKAGES[@]})); then
   missing=()
   for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
