@@ -42,6 +42,9 @@ public sealed class ForeignPageTable : IPageOwner
     /// <summary>Maps made so far.</summary>
     public long Maps { get; private set; }
 
+    /// <summary>Maps of those that reused an alias (<see cref="Remap"/>); <c>Maps - Remaps</c> page structs were made.</summary>
+    public long Remaps { get; private set; }
+
     /// <summary>A live alias of <paramref name="source"/> (count 1: the mapper's hold, dropped with
     /// <see cref="Page.Release"/> once the alias is handed to frags).</summary>
     /// <param name="source">The frame being mapped.</param>
@@ -84,6 +87,7 @@ public sealed class ForeignPageTable : IPageOwner
         alias.ReviveAlias((byte*)(view != 0 ? view : source.Address));
         alias.AliasMapped = true;
         CountMap();
+        Remaps++;
         return alias;
     }
 
