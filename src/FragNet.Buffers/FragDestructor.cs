@@ -71,6 +71,26 @@ public sealed class FragDestructor : RefCounted
         ReleaseRef("Creator.Release");
     }
 
+    /// <summary>
+    /// Starts a new life of a destructor whose <c>Destroy</c> has run, for a lender that keeps one per slot instead of
+    /// making one per use (netback keeps one per pending packet): the creator holds the initial reference again,
+    /// <c>Destroy</c> may run once more, and <see cref="RefCounted.Generation"/> changes. Rules 1, 2 and 8 hold per
+    /// life: a frag can only carry the destructor with a reference taken in the life it was made in, and no reference
+    /// survives a <c>Destroy</c>.
+    /// </summary>
+    /// <exception cref="RefCountException">The destructor is still referenced, or its <c>Destroy</c> has not run.</exception>
+    public void Rearm()
+    {
+        if (Volatile.Read(ref _destroyCount) != 1)
+        {
+            throw Misuse("rearmed before its Destroy ran");
+        }
+
+        Revive("Rearm"); // throws while anything still holds a reference
+        Volatile.Write(ref _destroyCount, 0);
+        Volatile.Write(ref _creatorHolds, 1);
+    }
+
     /// <summary>Runs the callback; called by the core when the count reaches zero, and never otherwise.</summary>
     private void Destroy()
     {

@@ -28,16 +28,28 @@ public sealed unsafe class Page : RefCounted
     /// <summary>Bytes in a page.</summary>
     public const int Size = 4096;
 
-    private readonly byte* _address;
+    /// <summary>Fixed for a pool's or a lender's page; an alias (<see cref="ForeignPageTable"/>) may get another view of
+    /// its frame with each life, and only while it is released (<see cref="ReviveAlias"/>).</summary>
+    private byte* _address;
     private ForeignPageDestructor? _foreignDestructor;
 
-    internal Page(IPageOwner owner, byte* address, long frameNumber, bool startLive)
+    internal Page(IPageOwner owner, byte* address, long frameNumber, bool startLive, Page? aliasSource = null)
         : base(startLive)
     {
         Owner = owner;
         _address = address;
         FrameNumber = frameNumber;
+        AliasSource = aliasSource;
+        AliasMapped = aliasSource is not null && startLive;
     }
+
+    /// <summary>For an alias made by a <see cref="ForeignPageTable"/>: the page whose frame it maps (for every life of
+    /// the alias: the table reuses an alias only for the same frame). Null for other pages.</summary>
+    internal Page? AliasSource { get; }
+
+    /// <summary>For an alias: true from its map until it came back to its table (the table's bookkeeping, so an alias
+    /// is returned once per life however it is driven).</summary>
+    internal bool AliasMapped { get; set; }
 
     /// <summary>Who gets the page back at zero.</summary>
     public IPageOwner Owner { get; }
@@ -126,6 +138,19 @@ public sealed unsafe class Page : RefCounted
 
     /// <summary>Hands a page out again from its owner (count 0 → 1, new generation).</summary>
     internal void ReviveFromOwner() => Revive("Alloc");
+
+    /// <summary>A new life of a released alias for another mapping of the same frame, seen at
+    /// <paramref name="address"/> (count 0 → 1, new generation: frags of the old life fail their life check).</summary>
+    internal void ReviveAlias(byte* address)
+    {
+        if (AliasSource is null || _foreignDestructor is not null || RefCount != 0)
+        {
+            throw Misuse("an alias revived that is not a released, unflagged alias");
+        }
+
+        _address = address;
+        Revive("Remap");
+    }
 
     public override string Describe() =>
         IsForeign ? $"page #{FrameNumber} (foreign, owner {Owner.Name})" : $"page #{FrameNumber} (owner {Owner.Name})";

@@ -50,6 +50,36 @@ public sealed class FragDestructorTests
     }
 
     [Fact]
+    public void Rearm_starts_a_new_life_only_after_Destroy_ran_and_each_life_destroys_once()
+    {
+        using var w = new BufferWorld();
+        int runs = 0;
+        var d = new FragDestructor(_ => runs++, null, "pooled");
+        Assert.Throws<RefCountException>(d.Rearm); // the first life has not ended
+        SkBuff skb = w.Cache.Alloc(0);
+        skb.AppendFrag(w.Lender[0], 0, 10, d);
+        d.Release();
+        Assert.Throws<RefCountException>(d.Rearm); // a frag still carries it
+        skb.Consume();
+        Assert.Equal(1, runs);
+        uint first = d.Generation;
+
+        d.Rearm();
+        Assert.Equal(1, d.RefCount);
+        Assert.True(d.CreatorHolds);
+        Assert.False(d.IsDestroyed);
+        Assert.NotEqual(first, d.Generation);
+        skb = w.Cache.Alloc(0);
+        skb.AppendFrag(w.Lender[1], 0, 10, d);
+        d.Release();
+        Assert.Throws<RefCountException>(d.Release); // the creator's reference is still single per life
+        Assert.Equal(1, runs);
+        skb.Consume();
+        Assert.Equal(2, runs);
+        Assert.Equal(1, d.DestroyCount);
+    }
+
+    [Fact]
     public void The_creator_cannot_release_its_reference_twice()
     {
         using var w = new BufferWorld();

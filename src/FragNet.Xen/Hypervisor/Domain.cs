@@ -51,6 +51,11 @@ public sealed class Domain : IDisposable
     /// <summary>Frame <paramref name="frame"/>.</summary>
     public Page Frame(int frame) => Memory[frame];
 
+    /// <summary>The hypervisor's maptrack entries by frame of this domain: the last mapping of each frame, kept after
+    /// its unmap so the next map of the frame by the same domain reuses it and its alias page (allocated on the first
+    /// map; see <see cref="GrantMapping"/>).</summary>
+    internal GrantMapping?[]? MappingCache { get; set; }
+
     /// <summary>True once the domain was destroyed.</summary>
     public bool IsDestroyed { get; private set; }
 

@@ -19,9 +19,10 @@ namespace FragNet.Xen.Hypervisor;
 /// </remarks>
 public sealed class XenHypervisor : IDisposable
 {
-    private readonly Dictionary<ushort, Domain> _domains = [];
-    private readonly Dictionary<int, GrantMapping> _handles = [];
-    private ushort _nextDomid;
+    /// <summary>Domains by id: ids are given in creation order from 0, so the id is the index (no lookup per grant
+    /// operation).</summary>
+    private readonly List<Domain> _domains = [];
+    private int _activeMappings;
     private int _nextHandle = 1;
 
     public XenHypervisor()
@@ -47,7 +48,7 @@ public sealed class XenHypervisor : IDisposable
     public long CopyBytes { get; private set; }
 
     /// <summary>Mappings alive now (a leak check wants 0).</summary>
-    public int ActiveMappings => _handles.Count;
+    public int ActiveMappings => _activeMappings;
 
     /// <summary>Creates a domain with <paramref name="frames"/> frames of memory; the first is dom0.</summary>
     public Domain CreateDomain(string name, int frames, int grantEntries = 1024) => CreateDomain(name, DomainMemory.Local(frames, grantEntries));
@@ -57,13 +58,13 @@ public sealed class XenHypervisor : IDisposable
     public Domain CreateDomain(string name, DomainMemory memory)
     {
         ArgumentNullException.ThrowIfNull(memory);
-        var d = new Domain(this, _nextDomid++, name, memory);
-        _domains.Add(d.Id, d);
+        var d = new Domain(this, checked((ushort)_domains.Count), name, memory);
+        _domains.Add(d);
         return d;
     }
 
     /// <summary>The domain with id <paramref name="id"/>, or null.</summary>
-    public Domain? Lookup(ushort id) => _domains.TryGetValue(id, out Domain? d) && !d.IsDestroyed ? d : null;
+    public Domain? Lookup(ushort id) => id < _domains.Count && _domains[id] is { IsDestroyed: false } d ? d : null;
 
     /// <summary><c>GNTTABOP_map_grant_ref</c>: maps gref <paramref name="gref"/> of domain <paramref name="granter"/>
     /// into <paramref name="mapper"/>.</summary>
@@ -106,9 +107,8 @@ public sealed class XenHypervisor : IDisposable
             return GrantStatus.NoDeviceSpace;
         }
 
-        Page alias = mapper.Mappings.Map(owner.Frame((int)frame), view);
-        mapping = new GrantMapping(mapper, owner, gref, readOnly, alias, _nextHandle++, view);
-        _handles.Add(mapping.Handle, mapping);
+        mapping = MapFrame(mapper, owner, (int)frame, gref, readOnly, view);
+        _activeMappings++;
         Maps++;
         return GrantStatus.Okay;
     }
@@ -118,7 +118,7 @@ public sealed class XenHypervisor : IDisposable
     public GrantStatus Unmap(GrantMapping mapping)
     {
         ArgumentNullException.ThrowIfNull(mapping);
-        if (!mapping.IsActive || !_handles.ContainsKey(mapping.Handle))
+        if (!mapping.IsActive || !ReferenceEquals(mapping.Mapper.Hypervisor, this))
         {
             return GrantStatus.BadHandle;
         }
@@ -128,8 +128,8 @@ public sealed class XenHypervisor : IDisposable
             return GrantStatus.GeneralError;
         }
 
-        _handles.Remove(mapping.Handle);
-        mapping.IsActive = false;
+        mapping.IsActive = false; // stays in the granter's cache for the frame's next map (see MapFrame)
+        _activeMappings--;
         if (mapping.View != 0)
         {
             mapping.Granter.FrameMapper!.UnmapFrame(mapping.View); // the alias is back: nothing can reach the view
@@ -221,10 +221,43 @@ public sealed class XenHypervisor : IDisposable
     /// <summary>Destroys every domain (their memory comes back once nothing maps it).</summary>
     public void Dispose()
     {
-        foreach (Domain d in _domains.Values)
+        foreach (Domain d in _domains)
         {
             d.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The maptrack entry and alias page for a map of <paramref name="frame"/> of <paramref name="owner"/>: the frame's
+    /// cached entry when it is unmapped and was made for the same mapper — the alias page gets a new life
+    /// (<see cref="ForeignPageTable.Remap"/>), nothing is allocated and no table is searched — else a new entry, which
+    /// becomes the frame's cached one unless that one is still mapped (a frame mapped twice at once gets a second
+    /// alias; only one is kept).
+    /// </summary>
+    /// <remarks>An unmapped entry's alias is released (<see cref="Unmap"/> checked its count) and, with every caller
+    /// in this model, already back in its table: its page was returned on the thread that dropped the last
+    /// reference, before anything that leads to the unmap (a fragment destructor, a foreign page destructor).</remarks>
+    private GrantMapping MapFrame(Domain mapper, Domain owner, int frame, uint gref, bool readOnly, nint view)
+    {
+        GrantMapping?[] cache = owner.MappingCache ??= new GrantMapping?[owner.FrameCount];
+        GrantMapping? cached = cache[frame];
+        int handle = _nextHandle;
+        _nextHandle = handle == int.MaxValue ? 1 : handle + 1; // handles of live mappings stay distinct: a wrap takes 2^31 maps
+        if (cached is { IsActive: false } && ReferenceEquals(cached.Mapper, mapper))
+        {
+            mapper.Mappings.Remap(cached.Page, view);
+            cached.Reuse(gref, readOnly, handle, view);
+            return cached;
+        }
+
+        Page alias = mapper.Mappings.Map(owner.Frame(frame), view);
+        var mapping = new GrantMapping(mapper, owner, frame, gref, readOnly, alias, handle, view);
+        if (cached is not { IsActive: true })
+        {
+            cache[frame] = mapping;
+        }
+
+        return mapping;
     }
 
     /// <summary>Ends the pin <see cref="Resolve"/> took on a grant side of a copy.</summary>

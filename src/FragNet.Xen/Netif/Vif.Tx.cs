@@ -13,15 +13,17 @@ public sealed partial class Vif
     private readonly byte[] _slot = new byte[NetifConstants.TxSlotSize];
     private readonly List<NetifTxRequest> _data = new(NetifConstants.MaxSlotsPerPacket + 2);
     private readonly Queue<PendingPacket> _released = new();
-    private readonly HashSet<PendingPacket> _inFlight = [];
-    private readonly Dictionary<Page, PendingPacket> _foreignPages = new(ReferenceEqualityComparer.Instance);
+    private readonly Stack<PendingPacket> _freePending = new();
+    private Action<object?>? _onPacketReleased;
+    private string? _txDestructorName;
+    private int _txInFlight;
 
-    /// <summary>Consumes the guest's transmit requests (up to the budget) and turns each packet into a buffer for the
-    /// stack. Returns true if responses went out that need a notification.</summary>
     /// <summary>Test hook: runs after each request was copied out of the ring, with the ring, so a test can play a guest
     /// that rewrites a slot the backend already fetched (the double-fetch attack). The backend must act on its copy.</summary>
     internal Action<BackRing>? AfterRequestCopied { get; set; }
 
+    /// <summary>Consumes the guest's transmit requests (up to the budget) and turns each packet into a buffer for the
+    /// stack. Returns true if responses went out that need a notification.</summary>
     private bool ProcessTransmits(Instant now)
     {
         BackRing tx = _tx!;
@@ -268,8 +270,7 @@ public sealed partial class Vif
     private SkBuff? BuildMapped(int total, int rest, int extras, bool foreign, Instant now)
     {
         SkBuff skb = _cache.Alloc(HeadRoom);
-        var pending = new PendingPacket { Extras = extras, MappedAt = now };
-        return MapSlots(skb, pending, 0, total, rest, foreign, firstSkip: 0) ? skb : null;
+        return MapSlots(skb, RentPending(extras, now), 0, total, rest, foreign, firstSkip: 0) ? skb : null;
     }
 
     /// <summary>Copy-header-map-rest: the first <see cref="NetbackConfig.HeaderCopy"/> bytes grant-copied into the
@@ -288,8 +289,7 @@ public sealed partial class Vif
         }
 
         TxBytesCopied += header;
-        var pending = new PendingPacket { Extras = extras, MappedAt = now };
-        return MapSlots(skb, pending, 0, total, rest, foreign: false, firstSkip: header) ? skb : null;
+        return MapSlots(skb, RentPending(extras, now), 0, total, rest, foreign: false, firstSkip: header) ? skb : null;
     }
 
     /// <summary>Maps the slots into frags of <paramref name="skb"/> (overflowing into a frag-list buffer past
@@ -297,7 +297,7 @@ public sealed partial class Vif
     /// failed map, undoes everything and returns false.</summary>
     private bool MapSlots(SkBuff skb, PendingPacket pending, int from, int total, int rest, bool foreign, int firstSkip)
     {
-        FragDestructor? destructor = foreign ? null : new FragDestructor(OnPacketReleased, pending, $"{Name} tx");
+        FragDestructor? destructor = foreign ? null : ArmDestructor(pending);
         TxDestructorsCreated += foreign ? 0 : 1;
         foreach (NetifTxRequest r in _data)
         {
@@ -328,8 +328,7 @@ public sealed partial class Vif
             target = NextFragTarget(skb, target, ref overflow);
             if (foreign)
             {
-                m!.Page.SetForeign(OnForeignPageReleased);
-                _foreignPages.Add(m.Page, pending);
+                m!.Page.SetForeign(pending.ForeignReleased ?? BindForeignDestructor(pending));
                 pending.Outstanding++;
                 target.AppendFrag(m.Page, offset, size);
             }
@@ -349,10 +348,11 @@ public sealed partial class Vif
             pending.Outstanding = int.MinValue;
             destructor?.Release();
             AnswerPacket(pending, NetifResponseStatus.Okay);
+            ReturnPending(pending);
             return true;
         }
 
-        _inFlight.Add(pending);
+        _txInFlight++;
         if (destructor is not null)
         {
             pending.Outstanding = 1;
@@ -364,11 +364,6 @@ public sealed partial class Vif
 
     private void UndoMaps(SkBuff skb, PendingPacket pending, FragDestructor? destructor)
     {
-        foreach (GrantMapping m in pending.Mappings)
-        {
-            _foreignPages.Remove(m.Page);
-        }
-
         pending.Outstanding = int.MinValue; // nobody answers this one through the release path
         skb.Drop(DropReason.FaultInjected);  // drops the frags: the aliases come back
         destructor?.Release();
@@ -381,6 +376,52 @@ public sealed partial class Vif
 
             _xen.Unmap(m);
         }
+
+        ReturnPending(pending);
+    }
+
+    /// <summary>A pending-packet object from the free list (or a new one while the list is short), ready for a
+    /// packet.</summary>
+    private PendingPacket RentPending(int extras, Instant now)
+    {
+        if (!_freePending.TryPop(out PendingPacket? p))
+        {
+            p = new PendingPacket();
+        }
+
+        p.Reset(extras, now);
+        return p;
+    }
+
+    /// <summary>The packet's fragment destructor, the creator's reference held: the object's own, made once
+    /// (the callback and its name too) and rearmed for each packet.</summary>
+    private FragDestructor ArmDestructor(PendingPacket p)
+    {
+        if (p.Destructor is { } d)
+        {
+            d.Rearm(); // its previous packet's Destroy ran before the object came back to the free list
+            return d;
+        }
+
+        p.Destructor = new FragDestructor(_onPacketReleased ??= OnPacketReleased, p, _txDestructorName ??= $"{Name} tx");
+        return p.Destructor;
+    }
+
+    /// <summary>The page destructor for <paramref name="p"/>'s pages, bound once per object (apart from the map path,
+    /// whose locals a lambda would otherwise capture on every call).</summary>
+    private ForeignPageDestructor BindForeignDestructor(PendingPacket p) =>
+        p.ForeignReleased = page => OnForeignPageReleased(page, p);
+
+    /// <summary>Back to the free list: the packet was answered (or undone) and nothing of it is reachable.</summary>
+    private void ReturnPending(PendingPacket p)
+    {
+        if (p.Destructor is { IsDestroyed: false })
+        {
+            throw new InvalidOperationException($"{Name}: a pending packet recycled before its destructor ran");
+        }
+
+        p.Mappings.Clear();
+        _freePending.Push(p);
     }
 
     /// <summary>The buffer the next frag goes into: <paramref name="target"/> while it has a free slot, then an
@@ -423,12 +464,12 @@ public sealed partial class Vif
         _released.Enqueue(p);
     }
 
-    private void OnForeignPageReleased(Page page)
+    private void OnForeignPageReleased(Page page, PendingPacket p)
     {
         page.ReturnForeign(); // the alias comes back to our mapping table; the grant is unmapped at the next poll
-        if (!_foreignPages.Remove(page, out PendingPacket? p) || p.Outstanding < 0)
+        if (p.Outstanding < 0)
         {
-            return;
+            return; // undone before it reached the stack
         }
 
         if (--p.Outstanding == 0)
@@ -449,6 +490,7 @@ public sealed partial class Vif
         {
             UnmapPacket(p);
             AnswerPacket(p, NetifResponseStatus.Okay);
+            ReturnPending(p);
         }
 
         _tx!.PushResponses(out bool notify);
@@ -466,7 +508,7 @@ public sealed partial class Vif
             }
         }
 
-        _inFlight.Remove(p);
+        _txInFlight--;
     }
 
     private void AnswerPacket(PendingPacket p, NetifResponseStatus status)

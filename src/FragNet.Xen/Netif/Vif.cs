@@ -111,7 +111,7 @@ public sealed partial class Vif : INetDevice
     public long RxPackets { get; private set; }
 
     /// <summary>Packets whose pages the stack still holds (mapping modes).</summary>
-    public int TxInFlight => _inFlight.Count;
+    public int TxInFlight => _txInFlight;
 
     /// <summary>Drops and fatal errors by reason.</summary>
     public long Drops(NetbackDropReason reason) => _drops[(int)reason];
@@ -235,9 +235,10 @@ public sealed partial class Vif : INetDevice
         while (_released.TryDequeue(out PendingPacket? p))
         {
             UnmapPacket(p);
+            ReturnPending(p);
         }
 
-        return _inFlight.Count;
+        return _txInFlight;
     }
 
     private bool Fail(string reason)

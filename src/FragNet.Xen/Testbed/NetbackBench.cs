@@ -33,6 +33,15 @@ public sealed class NetbackBench : IDisposable
     /// <summary>Grant copies so far.</summary>
     public long GrantCopies => _pair.Xen.Copies;
 
+    /// <summary>Alias page structs the backend made for its grant maps (the others reused one of these).</summary>
+    public long AliasPagesMade => _pair.Dom0.Mappings.Maps - _pair.Dom0.Mappings.Remaps;
+
+    /// <summary>TX responses netback pushed so far.</summary>
+    public long Responses => _pair.Back.TxResponses;
+
+    /// <summary>Fragment destructors netback armed, and those whose <c>Destroy</c> ran.</summary>
+    public (long Created, long Run) Destructors => (_pair.Back.TxDestructorsCreated, _pair.Back.TxDestructorsRun);
+
     /// <summary>What leaked at <see cref="Dispose"/>.</summary>
     public XenLeakReport Leaks => _pair.Leaks;
 
