@@ -22,6 +22,7 @@ internal static class BenchCommand
         tcp.SetAction(parse => RunTcp(parse.GetValue(json), parse.GetValue(bytes)));
         bench.Subcommands.Add(tcp);
         bench.Subcommands.Add(NetbackBenchCommand.Create());
+        bench.Subcommands.Add(NfsBenchCommand.Create());
         return bench;
     }
 

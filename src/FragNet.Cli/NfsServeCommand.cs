@@ -84,9 +84,10 @@ internal static class NfsServeCommand
                     CultureInfo.InvariantCulture,
                     $"fragnet: serving {dir} as {parse.GetValue(export)} on {where} (nfs {parse.GetValue(nfsPort)}, mount {parse.GetValue(mountPort)}, portmap {(parse.GetValue(portmapPort) == 0 ? "off" : parse.GetValue(portmapPort))}); Ctrl-C stops"));
                 net.Loop.RunUntil(() => false, Timeout.InfiniteTimeSpan, interrupt.Token);
+                long calls = server.Calls;
                 server.Close(net.Loop.Now);
                 net.Loop.RunUntil(() => false, TimeSpan.FromMilliseconds(50)); // let the resets and FINs go out
-                Console.Error.WriteLine($"fragnet: stopped after {server.Calls:N0} calls");
+                Console.Error.WriteLine($"fragnet: stopped after {calls:N0} calls");
             }
 
             net.Dispose();
