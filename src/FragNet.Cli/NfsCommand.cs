@@ -249,20 +249,37 @@ internal static class NfsCommand
             }
 
             int code;
+            NfsSession? session = null;
+            using var interrupt = new Interrupt(net.Loop.Wake);
             try
             {
-                var options = new NfsSessionOptions { Policy = policy, StepTimeout = Duration.FromSeconds(parse.GetValue(_timeout)) };
-                using NfsSession session = NfsSession.Open(net.Loop, net.Transport, url, options);
+                var options = new NfsSessionOptions { Policy = policy, StepTimeout = Duration.FromSeconds(parse.GetValue(_timeout)), Cancel = interrupt.Token };
+                session = NfsSession.Open(net.Loop, net.Transport, url, options);
                 code = body(session, json);
+            }
+            catch (OperationCanceledException)
+            {
+                Console.Error.WriteLine("fragnet: interrupted");
+                code = ExitCodes.Failed;
             }
             catch (NfsException e)
             {
                 Console.Error.WriteLine($"fragnet: {e.Message}");
                 code = ExitCodes.Failed;
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
             {
                 Console.Error.WriteLine($"fragnet: {e.Message}");
+                code = ExitCodes.Failed;
+            }
+            finally
+            {
+                session?.Dispose();
+            }
+
+            if (session is { LeakedPages: > 0 })
+            {
+                Console.Error.WriteLine($"fragnet: {session.LeakedPages} WRITE pages were not given back by the stack");
                 code = ExitCodes.Failed;
             }
 

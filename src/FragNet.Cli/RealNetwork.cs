@@ -109,7 +109,10 @@ internal sealed class RealNetwork : IDisposable
             _host.Dispose();
             Loop.Dispose();
             LeakReport = _cache!.Live != 0 ? _cache.LeakReport() : _pool!.Outstanding != 0 ? _pool.LeakReport() : string.Empty;
-            _pool!.Dispose();
+            if (LeakReport.Length == 0)
+            {
+                _pool!.Dispose(); // a pool with pages out stays: freeing memory something may still use would be worse
+            }
         }
     }
 }

@@ -159,6 +159,31 @@ public sealed class NfsSessionTests
     }
 
     [Fact]
+    public void Closing_a_session_unmounts_at_once()
+    {
+        using var net = new SessionNetwork();
+        NfsSession s = Open(net, $"nfs://10.0.0.2/srv/exp{Ports}");
+        Assert.Single(net.Host.Server.Mount.Mounts);
+        Instant before = net.Sim.Now;
+        s.Dispose();
+        Assert.Empty(net.Host.Server.Mount.Mounts);
+        Assert.True(net.Sim.Now - before < Duration.FromMilliseconds(100), $"closing took {net.Sim.Now - before}");
+        Assert.Equal(0, s.LeakedPages);
+    }
+
+    [Fact]
+    public void A_server_that_stops_answering_mid_put_fails_the_put_with_its_reason_and_every_page_comes_back()
+    {
+        using var net = new SessionNetwork();
+        using NfsSession s = Open(net, $"nfs://10.0.0.2/srv/exp/f.bin{Ports}", new NfsSessionOptions { StepTimeout = Duration.FromSeconds(20), Policy = PageSendPolicy.Destructor });
+        net.Link.B.Faults = new FaultInjector(1).Add(FaultRule.Loss(1.0)); // every frame from the server is lost from now on
+        var e = Assert.Throws<NfsException>(() => s.Put(new MemoryStream(Pattern(4 << 20, 9))));
+        Assert.Contains("no answer", e.Message, StringComparison.Ordinal);
+        s.Dispose();
+        Assert.Equal(0, s.LeakedPages);
+    }
+
+    [Fact]
     public void A_non_address_host_is_refused_before_any_traffic()
     {
         using var net = new SessionNetwork();

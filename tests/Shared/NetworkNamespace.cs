@@ -28,7 +28,16 @@ internal sealed class NetworkNamespace : IDisposable
         ExternalTool.Result r = ExternalTool.Run("ip", "netns", "add", name);
         Assert.True(r.ExitCode == 0, $"ip netns add {name}:\n{r}");
         var ns = new NetworkNamespace(name);
-        ns.Run("ip", "link", "set", "lo", "up");
+        try
+        {
+            ns.Run("ip", "link", "set", "lo", "up");
+        }
+        catch
+        {
+            ns.Dispose();
+            throw;
+        }
+
         return ns;
     }
 
@@ -92,7 +101,10 @@ internal sealed class NetworkNamespace : IDisposable
             {
                 failure = ExceptionDispatchInfo.Capture(e);
             }
-        });
+        })
+        {
+            IsBackground = true, // a body that hangs past its limit must not keep the test host alive
+        };
         thread.Start();
         TimeSpan wait = limit ?? TimeSpan.FromMinutes(3);
         Assert.True(thread.Join(wait), $"the test body in {Name} did not finish within {wait}");

@@ -31,7 +31,7 @@ namespace FragNet.Host.Sockets;
 /// <para><b>Abort</b> resets the connection (<c>SO_LINGER</c> 0) and frees everything queued; zero-copy buffers whose
 /// completion can no longer be read are freed too — their data belonged to a connection that no longer exists.</para>
 /// </remarks>
-public sealed unsafe class HostTcpSocket : IStreamSocket
+public sealed unsafe class HostTcpSocket : IStreamSocket, ISkbSendQueue
 {
     private const int MaxIov = 64;
     private const int MaxQueuedBuffer = 16 * Page.Size;
@@ -48,7 +48,9 @@ public sealed unsafe class HostTcpSocket : IStreamSocket
     private int _sendQueued;        // bytes not yet handed to the kernel
     private bool _tailEor;
     private uint _headFirstId;      // the first zero-copy id that carried bytes of the head (valid if _headStarted)
+    private uint _headLastId;       // the last zero-copy id that carried bytes of the head (valid if _headStarted)
     private bool _headStarted;
+    private Instant? _drainDeadline; // closed, still waiting for the kernel's completions until then (set at the first drain)
 
     private readonly Queue<(SkBuff Skb, uint First, uint Last)> _awaiting = new();
     private readonly HashSet<uint> _completedAhead = [];
@@ -110,28 +112,8 @@ public sealed unsafe class HostTcpSocket : IStreamSocket
 
     public int Send(ReadOnlySpan<byte> data)
     {
-        int accepted = 0;
-        data = data[..Math.Min(data.Length, SendSpace)];
-        while (!data.IsEmpty)
-        {
-            SkBuff tail = WritableTail();
-            int n = tail.AppendCopy(data, MaxQueuedBuffer);
-            if (n == 0)
-            {
-                if (tail.Len < MaxQueuedBuffer && tail.NrFrags < SharedInfo.MaxSkbFrags)
-                {
-                    break; // the page pool ran dry
-                }
-
-                NewQueueBuffer();
-                continue;
-            }
-
-            data = data[n..];
-            accepted += n;
-            _sendQueued += n;
-        }
-
+        int accepted = SkbSendQueue.AppendCopy(this, data[..Math.Min(data.Length, SendSpace)], MaxQueuedBuffer);
+        _sendQueued += accepted;
         return accepted;
     }
 
@@ -143,13 +125,7 @@ public sealed unsafe class HostTcpSocket : IStreamSocket
             return false;
         }
 
-        SkBuff tail = WritableTail();
-        if (tail.Len + length > MaxQueuedBuffer || (tail.NrFrags == SharedInfo.MaxSkbFrags && !tail.CanCoalesce(page, offset, destructor)))
-        {
-            tail = NewQueueBuffer();
-        }
-
-        tail.AppendFrag(page, offset, length, destructor);
+        SkbSendQueue.AppendPages(this, page, offset, length, destructor, MaxQueuedBuffer);
         _sendQueued += length;
         return true;
     }
@@ -264,6 +240,22 @@ public sealed unsafe class HostTcpSocket : IStreamSocket
         _transport.Forget(this);
     }
 
+    /// <summary>Frees empty buffers at the head of the send queue.</summary>
+    private void DropEmptyHead()
+    {
+        while (_sendHead is { Len: 0 } empty && !(_headStarted && empty == _sendHead))
+        {
+            _sendHead = empty.Next;
+            empty.Next = null;
+            empty.Consume();
+            if (_sendHead is null)
+            {
+                _sendTail = null;
+                _tailEor = false;
+            }
+        }
+    }
+
     /// <summary>Closes with <paramref name="reason"/> (a connect that failed at once).</summary>
     internal void Fail(string reason) => EnterClosed(reason);
 
@@ -283,6 +275,17 @@ public sealed unsafe class HostTcpSocket : IStreamSocket
         }
 
         ReadCompletions();
+        if (State == TcpState.Closed)
+        {
+            return; // draining: only completions are read (see EnterClosed)
+        }
+
+        if (PendingError() is int errno)
+        {
+            EnterClosed($"{Libc.Describe(errno)}"); // POLLERR with nothing to read or send: a reset seen here
+            return;
+        }
+
         ReadIncoming();
         Flush();
         if (_socket is not null && _shutdownSent && _peerFinished && _awaiting.Count == 0 && !_headStarted)
@@ -303,10 +306,18 @@ public sealed unsafe class HostTcpSocket : IStreamSocket
         }
 
         Transmit();
+        DropEmptyHead();
         if (_socket is not null && _closeRequested && !_shutdownSent && _sendHead is null)
         {
-            _socket.Shutdown(SocketShutdown.Send);
-            _shutdownSent = true;
+            try
+            {
+                _socket.Shutdown(SocketShutdown.Send);
+                _shutdownSent = true;
+            }
+            catch (SocketException e)
+            {
+                EnterClosed($"shutdown: {e.SocketErrorCode}"); // the peer reset meanwhile (ENOTCONN)
+            }
         }
     }
 
@@ -338,6 +349,7 @@ public sealed unsafe class HostTcpSocket : IStreamSocket
 
             if (count == 0)
             {
+                DropEmptyHead(); // a buffer appended and then left empty (the pool ran dry) must not block the FIN
                 return;
             }
 
@@ -396,10 +408,15 @@ public sealed unsafe class HostTcpSocket : IStreamSocket
         {
             SkBuff head = _sendHead!;
             int left = head.Len - _sendOffset;
-            if (zeroCopy && !_headStarted)
+            if (zeroCopy)
             {
-                _headFirstId = id;
-                _headStarted = true;
+                if (!_headStarted)
+                {
+                    _headFirstId = id;
+                    _headStarted = true;
+                }
+
+                _headLastId = id;
             }
 
             if (sent < left)
@@ -420,7 +437,7 @@ public sealed unsafe class HostTcpSocket : IStreamSocket
             _sendOffset = 0;
             if (_headStarted)
             {
-                _awaiting.Enqueue((head, _headFirstId, zeroCopy ? id : _headFirstId));
+                _awaiting.Enqueue((head, _headFirstId, _headLastId)); // every id that carried its bytes
                 _headStarted = false;
             }
             else
@@ -512,7 +529,7 @@ public sealed unsafe class HostTcpSocket : IStreamSocket
     /// <summary>Reads MSG_ZEROCOPY completions from the error queue and frees the buffers they cover.</summary>
     private void ReadCompletions()
     {
-        if (_awaiting.Count == 0 && !_headStarted)
+        if (_socket is null)
         {
             return;
         }
@@ -627,6 +644,10 @@ public sealed unsafe class HostTcpSocket : IStreamSocket
         }
     }
 
+    SkBuff ISkbSendQueue.NewQueueBuffer() => NewQueueBuffer();
+
+    SkBuff ISkbSendQueue.WritableTail() => WritableTail();
+
     private SkBuff WritableTail()
     {
         if (_sendTail is null || _tailEor || (_sendTail == _sendHead && _headStarted))
@@ -654,22 +675,102 @@ public sealed unsafe class HostTcpSocket : IStreamSocket
         return skb;
     }
 
+    /// <summary>
+    /// Closes for the user now. Buffers not yet handed to the kernel are freed. Buffers the kernel holds under
+    /// MSG_ZEROCOPY are not: the connection is reset without closing the descriptor (<c>SO_LINGER</c> 0 and
+    /// <c>connect(AF_UNSPEC)</c>, Linux's <c>tcp_disconnect</c>), and the transport keeps reading completions until every
+    /// such buffer is reported or <see cref="DrainLimit"/> passes — a lender's destructor never runs while a clone in a
+    /// qdisc or device may still carry its bytes. Past the limit the buffers are left allocated and counted, not freed.
+    /// </summary>
     private void EnterClosed(string? error)
     {
         Error ??= error;
         State = TcpState.Closed;
-        Socket? s = _socket;
-        _socket = null;
-        s?.Dispose();
+        if (_headStarted && _sendHead is not null)
+        {
+            SkBuff head = _sendHead;
+            _sendHead = head.Next;
+            head.Next = null;
+            _awaiting.Enqueue((head, _headFirstId, _headLastId)); // part of it is in the kernel
+            _headStarted = false;
+        }
+
         SkBuff.FreeList(_sendHead);
         _sendHead = _sendTail = null;
         _sendQueued = 0;
         _sendOffset = 0;
-        _headStarted = false;
-        while (_awaiting.TryDequeue(out (SkBuff Skb, uint First, uint Last) w))
+        if (_socket is not null && _awaiting.Count > 0)
         {
-            w.Skb.Consume();
+            Disconnect();
+            _transport.Draining(this);
+            return;
         }
+
+        CloseDescriptor();
+    }
+
+    /// <summary>How long a closed socket waits for the kernel's last zero-copy completions.</summary>
+    internal static readonly Duration DrainLimit = Duration.FromSeconds(60);
+
+    /// <summary>When a draining socket gives up (now, if it has not been polled yet).</summary>
+    internal Instant DrainDeadline => _drainDeadline ?? Instant.Zero;
+
+    /// <summary>True while a closed socket still waits for completions.</summary>
+    internal bool IsDraining => _socket is not null && State == TcpState.Closed;
+
+    /// <summary>One poll of a draining socket: reads completions; closes the descriptor when none is awaited or the
+    /// limit passed. Returns true when done.</summary>
+    internal bool Drain(Instant now)
+    {
+        _drainDeadline ??= now == Instant.MaxValue ? now : now + DrainLimit;
+
+        ReadCompletions();
+        if (_awaiting.Count > 0 && now < _drainDeadline)
+        {
+            return false;
+        }
+
+        _transport.ZeroCopyAbandoned += _awaiting.Count; // never freed: the kernel may still read them
+        _awaiting.Clear();
+        CloseDescriptor();
+        return true;
+    }
+
+    private void CloseDescriptor()
+    {
+        Socket? s = _socket;
+        _socket = null;
+        s?.Dispose();
+    }
+
+    private void Disconnect()
+    {
+        try
+        {
+            _socket!.LingerState = new LingerOption(true, 0);
+        }
+        catch (SocketException)
+        {
+        }
+
+        byte* unspec = stackalloc byte[16];
+        new Span<byte>(unspec, 16).Clear(); // sa_family AF_UNSPEC
+        _ = SocketCalls.Connect(_fd, unspec, 16);
+    }
+
+    /// <summary>A pending socket error (<c>SO_ERROR</c>, which reading clears) if poll reported one, else null.</summary>
+    private int? PendingError()
+    {
+        var fd = new PollFd { Fd = _fd, Events = PollEvents.None };
+        TimeSpec zero = default;
+        if (Libc.PPoll(&fd, 1, &zero, null) <= 0 || (fd.Revents & PollEvents.Err) == 0)
+        {
+            return null;
+        }
+
+        int error = 0;
+        uint length = sizeof(int);
+        return SocketCalls.GetSockOpt(_fd, SocketCalls.SOL_SOCKET, SocketCalls.SO_ERROR, &error, &length) == 0 && error != 0 ? error : null;
     }
 
     private static Ipv4Endpoint ToEndpoint(EndPoint? endpoint) =>

@@ -21,6 +21,7 @@ public sealed class HostTcpTransport : IStreamTransport, IHostPollSource, IDispo
     private readonly List<HostTcpSocket> _sockets = [];
     private readonly List<HostTcpListener> _listeners = [];
     private readonly List<HostTcpSocket> _scratch = [];
+    private readonly List<HostTcpSocket> _draining = [];
     private bool _madeRoom;
 
     public HostTcpTransport(SkbCache cache, HostTcpOptions? options = null)
@@ -46,6 +47,12 @@ public sealed class HostTcpTransport : IStreamTransport, IHostPollSource, IDispo
 
     /// <summary>Sends that fell back to copying because the kernel refused a zero-copy one (ENOBUFS).</summary>
     public long ZeroCopyFallbacks { get; internal set; }
+
+    /// <summary>Zero-copy buffers a closed socket never got completions for within its drain limit (left allocated).</summary>
+    public long ZeroCopyAbandoned { get; internal set; }
+
+    /// <summary>Closed sockets still reading their last zero-copy completions.</summary>
+    public int DrainingCount => _draining.Count;
 
     /// <summary>Open sockets.</summary>
     public int SocketCount => _sockets.Count;
@@ -131,9 +138,14 @@ public sealed class HostTcpTransport : IStreamTransport, IHostPollSource, IDispo
             waits.Add((int)l.Socket.SafeHandle.DangerousGetHandle(), PollEvents.In);
         }
 
+        foreach (HostTcpSocket s in _draining)
+        {
+            waits.Add(s.Fd, PollEvents.None); // completions arrive as POLLERR
+        }
+
         foreach (HostTcpSocket s in _sockets)
         {
-            if (!s.IsOpen)
+            if (!s.IsOpen || s.IsDraining)
             {
                 continue;
             }
@@ -158,12 +170,23 @@ public sealed class HostTcpTransport : IStreamTransport, IHostPollSource, IDispo
         {
             s.Pump();
         }
+
+        _draining.RemoveAll(s => s.Drain(now));
     }
 
     /// <summary>The kernel runs TCP's timers: nothing here is timed. But when a flush handed queued bytes to the kernel,
     /// send space opened without any descriptor event (in FragNet's TCP an ACK frame would announce it), so the loop
     /// must turn once more for whoever waits to write — a reply larger than the send buffer, say.</summary>
-    public Instant PollAt() => _madeRoom ? Instant.Zero : Instant.MaxValue;
+    public Instant PollAt()
+    {
+        Instant at = _madeRoom ? Instant.Zero : Instant.MaxValue;
+        foreach (HostTcpSocket s in _draining)
+        {
+            at = Instant.Min(at, s.DrainDeadline);
+        }
+
+        return at;
+    }
 
     /// <summary>A socket handed bytes to the kernel: its send space grew.</summary>
     internal void MadeRoom() => _madeRoom = true;
@@ -182,6 +205,12 @@ public sealed class HostTcpTransport : IStreamTransport, IHostPollSource, IDispo
         }
 
         _sockets.Clear();
+        foreach (HostTcpSocket s in _draining)
+        {
+            s.Drain(Instant.MaxValue); // last look; what is still owed is abandoned, not freed
+        }
+
+        _draining.Clear();
     }
 
     internal HostTcpSocket Adopt(Socket accepted)
@@ -194,6 +223,9 @@ public sealed class HostTcpTransport : IStreamTransport, IHostPollSource, IDispo
     }
 
     internal void Forget(HostTcpSocket socket) => _sockets.Remove(socket);
+
+    /// <summary>A closed socket still owed zero-copy completions: polled until they come or its limit passes.</summary>
+    internal void Draining(HostTcpSocket socket) => _draining.Add(socket);
 
     private Socket NewSocket()
     {

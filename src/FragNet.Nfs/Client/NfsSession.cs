@@ -39,8 +39,10 @@ public sealed class NfsSession : IDisposable
     private readonly RpcClient _mountRpc;
     private readonly NfsClient _client;
     private readonly Ipv4Address _server;
+    private readonly List<PendingWrite> _unreleased = [];
     private bool _mounted;
     private bool _disposed;
+    private bool _closed; // the RPC clients are closed: the loop stops polling them
 
     private NfsSession(IEventLoop loop, IStreamTransport transport, NfsUrl url, NfsSessionOptions options, Ipv4Address server, ushort nfsPort, ushort mountPort)
     {
@@ -228,6 +230,11 @@ public sealed class NfsSession : IDisposable
                 break;
             }
 
+            if (data.Length == 0)
+            {
+                throw new NfsException($"READ {Url.Path} at {offset}: the server at {_server} returned no data and no EOF");
+            }
+
             if (data.Length < asked)
             {
                 // A short read that is not EOF: the reads queued behind it start at the wrong offset. Drop them and
@@ -282,7 +289,11 @@ public sealed class NfsSession : IDisposable
         return entries;
     }
 
-    /// <summary>Unmounts (best effort, briefly) and closes the connections.</summary>
+    /// <summary>Pages still out after <see cref="Dispose"/> (0 when every WRITE page came back).</summary>
+    public int LeakedPages { get; private set; }
+
+    /// <summary>Unmounts (best effort, briefly) and closes the connections. Never throws: pages a failed transfer could
+    /// not get back are reported in <see cref="LeakedPages"/>.</summary>
     public void Dispose()
     {
         if (_disposed)
@@ -299,11 +310,25 @@ public sealed class NfsSession : IDisposable
 
         foreach (RpcClient c in _clients)
         {
-            c.Close(_loop.Now);
+            c.Close(_loop.Now); // fails what is still pending: every request is done after this
         }
 
+        _closed = true;
         _loop.RunUntil(() => false, Duration.FromMilliseconds(1)); // let the resets go out
-        _pages.Dispose();
+        foreach (PendingWrite w in _unreleased)
+        {
+            if (w.Request?.IsDone != false)
+            {
+                w.Release();
+            }
+        }
+
+        _unreleased.Clear();
+        LeakedPages = _pages.Outstanding;
+        if (LeakedPages == 0)
+        {
+            _pages.Dispose();
+        }
     }
 
     private static ushort AskPortmapper(IEventLoop loop, IStreamTransport transport, Ipv4Address server, uint program, uint version, string name, NfsSessionOptions options)
@@ -353,7 +378,7 @@ public sealed class NfsSession : IDisposable
             Tcp = new Stack.Tcp.TcpConfig { SendBuffer = Math.Max(4 << 20, _options.Window * (_options.TransferSize + 4096) * 2), ReceiveBuffer = 4 << 20, NoDelay = true },
         });
         _clients.Add(rpc);
-        _loop.Add(now => { if (!_disposed) { rpc.Poll(now); } }, () => _disposed ? Instant.MaxValue : rpc.PollAt());
+        _loop.Add(now => { if (!_closed) { rpc.Poll(now); } }, () => _closed ? Instant.MaxValue : rpc.PollAt());
         return rpc;
     }
 
@@ -362,7 +387,7 @@ public sealed class NfsSession : IDisposable
         string path = Url.Path;
         var candidates = new List<string>();
         NfsRequest<Exports3Result> exports = _client.Exports(_loop.Now);
-        if (_loop.RunUntil(() => exports.IsDone, _options.StepTimeout) && exports.Result is Exports3Result list)
+        if (Wait(() => exports.IsDone) && exports.Result is Exports3Result list)
         {
             candidates.AddRange(list.Exports.Select(e => e.Directory).Where(e => IsPrefix(e, path)).OrderByDescending(e => e.Length));
         }
@@ -460,7 +485,7 @@ public sealed class NfsSession : IDisposable
                     break;
                 }
 
-                if (!_loop.RunUntil(() => inFlight.Exists(w => w.Request!.IsDone), _options.StepTimeout))
+                if (!Wait(() => inFlight.Exists(w => w.Request!.IsDone)))
                 {
                     throw new NfsException($"WRITE {where}: no answer from {_server}:{NfsPort} within {_options.StepTimeout.TotalSeconds:0} s{Because(Rpc)}");
                 }
@@ -478,6 +503,11 @@ public sealed class NfsSession : IDisposable
                     verifiers.Add(r.Verifier);
                     int took = (int)Math.Min(r.Count, (uint)w.Length);
                     acknowledged += took;
+                    if (took == 0)
+                    {
+                        throw new NfsException($"WRITE {where} at {w.Offset}: the server at {_server} accepted 0 of {w.Length} bytes");
+                    }
+
                     if (took < w.Length)
                     {
                         // A short write: send the rest of the same pages again from where the server stopped.
@@ -498,10 +528,15 @@ public sealed class NfsSession : IDisposable
         {
             foreach (PendingWrite w in inFlight)
             {
-                // Only after their requests are done may the pages go back (a failed session keeps them otherwise).
+                // Only after their requests are done may the pages go back; the rest go back at Dispose, once closing
+                // the connection has failed their requests.
                 if (w.Request?.IsDone != false)
                 {
                     w.Release();
+                }
+                else
+                {
+                    _unreleased.Add(w);
                 }
             }
         }
@@ -556,12 +591,22 @@ public sealed class NfsSession : IDisposable
     private T Await<T>(NfsRequest<T> request, string what)
         where T : class, INfsMessage<T>
     {
-        if (!_loop.RunUntil(() => request.IsDone, _options.StepTimeout))
+        if (!Wait(() => request.IsDone))
         {
             throw new NfsException($"{what}: no answer from {_server} within {_options.StepTimeout.TotalSeconds:0} s{Because(request.Call.Program == MountConstants.Program ? _mountRpc : Rpc)}");
         }
 
         return Result(request, what);
+    }
+
+    /// <summary>Runs the loop until <paramref name="done"/>, for at most the step timeout; throws
+    /// <see cref="OperationCanceledException"/> if the session was cancelled meanwhile.</summary>
+    private bool Wait(Func<bool> done)
+    {
+        CancellationToken cancel = _options.Cancel;
+        bool ok = _loop.RunUntil(() => done() || cancel.IsCancellationRequested, _options.StepTimeout);
+        cancel.ThrowIfCancellationRequested();
+        return ok;
     }
 
     private T Result<T>(NfsRequest<T> request, string what)

@@ -27,6 +27,10 @@ public sealed record NfsSessionOptions
     /// <summary>Largest WRITE/READ payload asked for (the server's FSINFO maxima may lower it).</summary>
     public int TransferSize { get; init; } = 1 << 20;
 
+    /// <summary>Stops the session's waits (Ctrl-C): a wait in progress throws <see cref="OperationCanceledException"/>.
+    /// The loop must be woken when it fires (the CLI's signal handler wakes it).</summary>
+    public CancellationToken Cancel { get; init; }
+
     /// <summary>RPC retransmission timeout (<c>timeo</c>).</summary>
     public Duration RpcTimeout { get; init; } = Duration.FromSeconds(10);
 }

@@ -24,7 +24,7 @@ namespace FragNet.Stack.Tcp;
 /// backoff, going back to SND.UNA on a timeout; RFC 5681 slow start and congestion avoidance; RFC 6582 NewReno fast
 /// retransmit and recovery on three duplicate ACKs. RFC 5961 challenge ACKs for in-window RSTs and SYNs.</para>
 /// </remarks>
-public sealed partial class TcpSocket : IStreamSocket
+public sealed partial class TcpSocket : IStreamSocket, ISkbSendQueue
 {
     /// <summary>Headroom reserved in queued buffers for Ethernet, IPv4 and TCP headers with options.</summary>
     public const int MaxHeaderRoom = 14 + 60 + 60 + 26;
@@ -158,29 +158,8 @@ public sealed partial class TcpSocket : IStreamSocket
     /// <see cref="SendSpace"/>, fewer if the page pool runs dry.</summary>
     public int Send(ReadOnlySpan<byte> data)
     {
-        int accepted = 0;
-        data = data[..Math.Min(data.Length, SendSpace)];
-        while (!data.IsEmpty)
-        {
-            // Fill the untransmitted tail (its last own page first, see SkBuff.AppendCopy), then a new queue buffer.
-            SkBuff tail = WritableTail();
-            int n = tail.AppendCopy(data, MaxQueuedBuffer);
-            if (n == 0)
-            {
-                if (tail.Len < MaxQueuedBuffer && tail.NrFrags < SharedInfo.MaxSkbFrags)
-                {
-                    break; // the page pool ran dry
-                }
-
-                NewQueueBuffer();
-                continue;
-            }
-
-            data = data[n..];
-            accepted += n;
-            _sendQueued += n;
-        }
-
+        int accepted = SkbSendQueue.AppendCopy(this, data[..Math.Min(data.Length, SendSpace)], MaxQueuedBuffer);
+        _sendQueued += accepted;
         return accepted;
     }
 
@@ -195,13 +174,7 @@ public sealed partial class TcpSocket : IStreamSocket
             return false;
         }
 
-        SkBuff tail = WritableTail();
-        if ((tail.NrFrags == SharedInfo.MaxSkbFrags && !tail.CanCoalesce(page, offset, destructor)) || tail.Len + length > MaxQueuedBuffer)
-        {
-            tail = NewQueueBuffer();
-        }
-
-        tail.AppendFrag(page, offset, length, destructor);
+        SkbSendQueue.AppendPages(this, page, offset, length, destructor, MaxQueuedBuffer);
         _sendQueued += length;
         return true;
     }
@@ -397,6 +370,10 @@ public sealed partial class TcpSocket : IStreamSocket
 
     /// <summary>The queue tail to append to; a new buffer once the tail has been (partly) transmitted, since a sent
     /// buffer's range is fixed and may still be shared with a transmission.</summary>
+    SkBuff ISkbSendQueue.NewQueueBuffer() => NewQueueBuffer();
+
+    SkBuff ISkbSendQueue.WritableTail() => WritableTail();
+
     private SkBuff WritableTail()
     {
         if (_sendTail is null || _tailEor || QueueEnd() - _sendTail.Len < _sndMax)
