@@ -167,6 +167,7 @@ public sealed class HostTcpTransportTests
                     },
                     Limit), $"sent {sent}, acked {client.Counters.BytesAcked}, received {server.Counters.BytesReceived}, state {client.State}/{server.State}");
                 Assert.Equal(data.Length, server.Counters.BytesReceived);
+                Assert.Equal(0, server.Counters.BytesAcked); // the accepting side sent nothing (its SYN-ACK is not data)
 
                 client.Close();
                 Assert.True(loop.RunUntil(() => server.IsReceiveFinished, Limit));

@@ -51,6 +51,7 @@ public sealed unsafe class HostTcpSocket : IStreamSocket, ISkbSendQueue
     private uint _headLastId;       // the last zero-copy id that carried bytes of the head (valid if _headStarted)
     private bool _headStarted;
     private Instant? _drainDeadline; // closed, still waiting for the kernel's completions until then (set at the first drain)
+    private readonly int _synInAcked; // tcpi_bytes_acked counts our SYN when we connected (not when we accepted)
 
     private readonly Queue<(SkBuff Skb, uint First, uint Last)> _awaiting = new();
     private readonly HashSet<uint> _completedAhead = [];
@@ -74,6 +75,7 @@ public sealed unsafe class HostTcpSocket : IStreamSocket, ISkbSendQueue
         Remote = remote;
         Local = ToEndpoint(socket.LocalEndPoint);
         State = connecting ? TcpState.SynSent : TcpState.Established;
+        _synInAcked = connecting ? 1 : 0;
     }
 
     public TcpState State { get; private set; }
@@ -638,7 +640,7 @@ public sealed unsafe class HostTcpSocket : IStreamSocket, ISkbSendQueue
         if (SocketCalls.GetSockOpt(_fd, SocketCalls.IPPROTO_TCP, SocketCalls.TCP_INFO, info, &length) == 0 && length >= SocketCalls.TcpInfoLength)
         {
             Counters.Retransmits = *(uint*)(info + SocketCalls.TcpInfoTotalRetrans);
-            Counters.BytesAcked = Math.Max(0, (long)*(ulong*)(info + SocketCalls.TcpInfoBytesAcked) - 1); // the kernel counts the SYN
+            Counters.BytesAcked = Math.Max(0, (long)*(ulong*)(info + SocketCalls.TcpInfoBytesAcked) - _synInAcked);
             Counters.SegmentsSent = *(uint*)(info + SocketCalls.TcpInfoSegsOut);
             Counters.SegmentsReceived = *(uint*)(info + SocketCalls.TcpInfoSegsIn);
         }
