@@ -109,6 +109,58 @@ public sealed class HostTcpTransportTests
     }
 
     [RootFact]
+    public void Under_MSG_ZEROCOPY_lent_pages_the_kernel_still_queues_are_not_released_until_the_receiver_takes_them()
+    {
+        using var ns = NetworkNamespace.Create("fnh");
+        ns.RunInside(() =>
+        {
+            using var pool = new PagePool(1024, "zc-held");
+            var cache = new SkbCache(pool, "zc-held");
+            using var lender = new UserBuffer(1, "caller");
+            using var loop = new HostLoop();
+            using (var transport = new HostTcpTransport(cache, new HostTcpOptions { ZeroCopy = true }))
+            {
+                loop.Add(transport).Add(_ => { }, () => loop.Now + Duration.FromMilliseconds(1));
+                IStreamListener listener = transport.Listen(0);
+                const int Total = 32 << 20; // far more than the receiver's and the sender's socket buffers together
+                IStreamSocket client = transport.Connect(new Ipv4Endpoint(Ipv4Address.Loopback, listener.Port), loop.Now, new TcpConfig { SendBuffer = Total + Page.Size });
+                IStreamSocket? server = null;
+                Assert.True(loop.RunUntil(() => (server ??= listener.Accept()) is not null && client.State == TcpState.Established, Limit));
+                int runs = 0;
+                var d = new FragDestructor(_ => runs++, null, "caller pages");
+                for (int sent = 0; sent < Total; sent += Page.Size)
+                {
+                    Assert.True(client.SendPages(lender[0], 0, Page.Size, d));
+                }
+
+                d.Release();
+
+                // The receiver reads nothing: the kernel holds what it accepted, so the pages must stay lent.
+                loop.RunUntil(() => false, TimeSpan.FromMilliseconds(300));
+                Assert.Equal(0, runs);
+                Assert.True(transport.ZeroCopySends > 0);
+
+                long taken = 0;
+                Assert.True(loop.RunUntil(
+                    () =>
+                    {
+                        int q = server!.ReceiveQueued;
+                        server.ConsumeReceived(q);
+                        taken += q;
+                        return runs == 1;
+                    },
+                    Limit), $"released {runs} times after {taken} of {Total} bytes were read");
+                Assert.Equal(Total, taken + server!.ReceiveQueued);
+                client.Dispose();
+                server.Dispose();
+                transport.CloseListener(listener, loop.Now);
+            }
+
+            Assert.True(pool.Outstanding == 0, pool.LeakReport());
+        });
+    }
+
+    [RootFact]
     public void Without_zero_copy_a_lent_page_is_released_as_soon_as_the_kernel_has_copied_it()
     {
         using var ns = NetworkNamespace.Create("fnh");
