@@ -99,33 +99,40 @@ public sealed class SimulatedNetworkTests
     {
         string dir = TestPaths.NewTempDirectory("transfer-capture");
         string file = Path.Combine(dir, "t.pcap");
-        using (FileStream capture = File.Create(file))
+        try
         {
-            TcpTransferReport r = TcpTransfer.Run(new TcpTransferOptions { Bytes = 200_000, Seed = 3, Loss = 0.02, Capture = capture });
-            Assert.True(r.Passed, r.Error);
-        }
-
-        ExternalTool.Result tcpdump = ExternalTool.Run("tcpdump", "-nn", "-r", file, "tcp");
-        Assert.Equal(0, tcpdump.ExitCode);
-        Assert.Contains("Flags [S]", tcpdump.StandardOutput, StringComparison.Ordinal);
-        ExternalTool.Result tshark = ExternalTool.Run("tshark", "-r", file, "-Y", "tcp.analysis.retransmission or _ws.malformed");
-        Assert.Equal(0, tshark.ExitCode);
-        Assert.DoesNotContain("Malformed", tshark.StandardOutput, StringComparison.Ordinal);
-        foreach (string expr in new[] { "tcp[13] & 2 != 0", "tcp[tcpflags] & tcp-fin != 0", "tcp and len > 1000" })
-        {
-            var ours = new List<long>();
-            using FileStream stream = File.OpenRead(file);
-            using var reader = new PcapReader(stream);
-            PacketFilter filter = PacketFilter.Compile(expr);
-            while (reader.TryReadPacket(out PcapRecord rec))
+            using (FileStream capture = File.Create(file))
             {
-                if (filter.Matches(rec.Data.Span, rec.OriginalLength))
-                {
-                    ours.Add(rec.TimestampNanoseconds);
-                }
+                TcpTransferReport r = TcpTransfer.Run(new TcpTransferOptions { Bytes = 200_000, Seed = 3, Loss = 0.02, Capture = capture });
+                Assert.True(r.Passed, r.Error);
             }
 
-            Assert.Equal(ExternalTool.TcpdumpMatches(file, expr), ours);
+            ExternalTool.Result tcpdump = ExternalTool.Run("tcpdump", "-nn", "-r", file, "tcp");
+            Assert.Equal(0, tcpdump.ExitCode);
+            Assert.Contains("Flags [S]", tcpdump.StandardOutput, StringComparison.Ordinal);
+            ExternalTool.Result tshark = ExternalTool.Run("tshark", "-r", file, "-Y", "tcp.analysis.retransmission or _ws.malformed");
+            Assert.Equal(0, tshark.ExitCode);
+            Assert.DoesNotContain("Malformed", tshark.StandardOutput, StringComparison.Ordinal);
+            foreach (string expr in new[] { "tcp[13] & 2 != 0", "tcp[tcpflags] & tcp-fin != 0", "tcp and len > 1000" })
+            {
+                var ours = new List<long>();
+                using FileStream stream = File.OpenRead(file);
+                using var reader = new PcapReader(stream);
+                PacketFilter filter = PacketFilter.Compile(expr);
+                while (reader.TryReadPacket(out PcapRecord rec))
+                {
+                    if (filter.Matches(rec.Data.Span, rec.OriginalLength))
+                    {
+                        ours.Add(rec.TimestampNanoseconds);
+                    }
+                }
+
+                Assert.Equal(ExternalTool.TcpdumpMatches(file, expr), ours);
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
         }
     }
 }
