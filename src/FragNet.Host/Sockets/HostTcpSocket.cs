@@ -58,6 +58,7 @@ public sealed unsafe class HostTcpSocket : IStreamSocket, ISkbSendQueue
     private uint _nextId;           // the id the next zero-copy sendmsg gets
     private uint _completedBelow;   // every id below this one has completed
 
+    private SkBuff? _spareReceive;
     private SkBuff? _recvHead;
     private SkBuff? _recvTail;
     private int _recvQueued;
@@ -171,26 +172,7 @@ public sealed unsafe class HostTcpSocket : IStreamSocket, ISkbSendQueue
         }
 
         _recvQueued -= count;
-        while (count > 0)
-        {
-            SkBuff head = _recvHead!;
-            if (count >= head.Len)
-            {
-                count -= head.Len;
-                _recvHead = head.Next;
-                head.Next = null;
-                head.Consume();
-                continue;
-            }
-
-            head.Pull(count); // linear: moves the data pointer only
-            count = 0;
-        }
-
-        if (_recvHead is null)
-        {
-            _recvTail = null;
-        }
+        SkbReceiveQueue.ConsumeFront(ref _recvHead, ref _recvTail, count);
     }
 
     public void Close()
@@ -239,6 +221,8 @@ public sealed unsafe class HostTcpSocket : IStreamSocket, ISkbSendQueue
         SkBuff.FreeList(_recvHead);
         _recvHead = _recvTail = null;
         _recvQueued = 0;
+        _spareReceive?.Consume();
+        _spareReceive = null;
         _transport.Forget(this);
     }
 
@@ -484,12 +468,15 @@ public sealed unsafe class HostTcpSocket : IStreamSocket, ISkbSendQueue
     {
         while (_socket is not null && !_peerFinished && _recvQueued < _config.ReceiveBuffer)
         {
-            SkBuff skb = _cache.Alloc(_transport.Options.ReceiveChunk);
+            // The buffer of a read that found nothing is kept for the next one: polling allocates nothing.
+            SkBuff skb = _spareReceive ?? _cache.Alloc(_transport.Options.ReceiveChunk);
+            _spareReceive = null;
             Span<byte> room = skb.Put(skb.Tailroom);
             int n = _socket.Receive(room, SocketFlags.None, out SocketError error);
             if (error == SocketError.WouldBlock)
             {
-                skb.Consume();
+                skb.Trim(0);
+                _spareReceive = skb;
                 return;
             }
 

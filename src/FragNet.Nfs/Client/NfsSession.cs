@@ -226,7 +226,7 @@ public sealed class NfsSession : IDisposable
             if (r.Eof)
             {
                 eof = true;
-                DrainAfterEof(inFlight);
+                inFlight.Clear(); // the reads beyond EOF are not waited for; their replies are ignored when they come
                 break;
             }
 
@@ -239,7 +239,7 @@ public sealed class NfsSession : IDisposable
             {
                 // A short read that is not EOF: the reads queued behind it start at the wrong offset. Drop them and
                 // continue right after what arrived.
-                DrainAfterEof(inFlight);
+                inFlight.Clear();
                 next = offset + (ulong)data.Length;
                 size = Math.Max(size, (long)next + 1);
             }
@@ -585,8 +585,6 @@ public sealed class NfsSession : IDisposable
 
         return length == 0 ? null : new PendingWrite(offset, [.. pages]);
     }
-
-    private static void DrainAfterEof(Queue<(ulong Offset, int Count, NfsRequest<Read3Result> Request)> inFlight) => inFlight.Clear(); // their replies are ignored when they come
 
     private T Await<T>(NfsRequest<T> request, string what)
         where T : class, INfsMessage<T>

@@ -300,26 +300,7 @@ public sealed partial class TcpSocket : IStreamSocket, ISkbSendQueue
 
         int before = ReceiveWindow();
         _recvQueued -= count;
-        while (count > 0)
-        {
-            SkBuff head = _recvHead!;
-            if (count >= head.Len)
-            {
-                count -= head.Len;
-                _recvHead = head.Next;
-                head.Next = null;
-                head.Consume();
-                continue;
-            }
-
-            head.Pull(count);
-            count = 0;
-        }
-
-        if (_recvHead is null)
-        {
-            _recvTail = null;
-        }
+        SkbReceiveQueue.ConsumeFront(ref _recvHead, ref _recvTail, count);
 
         // Window update (RFC 9293 §3.8.6.2.2, receiver side SWS avoidance): announce once the window grew by an MSS
         // or half the buffer.
