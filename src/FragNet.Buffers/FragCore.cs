@@ -19,6 +19,35 @@ internal static class FragCore
         frag.DestructorRef?.Acquire(operation);
     }
 
+    /// <summary>
+    /// Takes the references of every frag in <paramref name="frags"/>, as <see cref="Ref"/> on each would: every page
+    /// is checked first, then each page gains its reference, and a run of neighbours under one destructor takes the
+    /// destructor's references in one atomic step (the mirror of <see cref="UnrefAll"/>).
+    /// </summary>
+    public static void RefAll(ReadOnlySpan<SkbFrag> frags, string operation)
+    {
+        foreach (ref readonly SkbFrag frag in frags)
+        {
+            frag.Page.CheckLife(frag.PageGeneration, operation);
+        }
+
+        int i = 0;
+        while (i < frags.Length)
+        {
+            FragDestructor? destructor = frags[i].DestructorRef;
+            int run = 0;
+            do
+            {
+                frags[i].Page.Acquire(operation);
+                run++;
+                i++;
+            }
+            while (i < frags.Length && ReferenceEquals(frags[i].DestructorRef, destructor));
+
+            destructor?.AcquireRefs(run, operation);
+        }
+    }
+
     /// <summary>Drops the references of one frag; may run the page's owner return and the destructor.</summary>
     public static void Unref(in SkbFrag frag, string operation)
     {
@@ -27,5 +56,32 @@ internal static class FragCore
         page.CheckLife(frag.PageGeneration, operation);
         page.ReleaseRef(operation);
         destructor?.ReleaseRef(operation);
+    }
+
+    /// <summary>
+    /// Drops the references of every frag in <paramref name="frags"/>, as <see cref="Unref"/> on each in turn would. A
+    /// run of neighbours lending under one destructor — a zero-copy send's pages, a guest packet's slots — drops its
+    /// pages one by one and then the destructor's count by the run's length in one atomic step, so the rule above
+    /// holds for the whole run: when <c>Destroy</c> runs, no page of the run is still counted.
+    /// </summary>
+    public static void UnrefAll(ReadOnlySpan<SkbFrag> frags, string operation)
+    {
+        int i = 0;
+        while (i < frags.Length)
+        {
+            FragDestructor? destructor = frags[i].DestructorRef;
+            int run = 0;
+            do
+            {
+                Page page = frags[i].Page;
+                page.CheckLife(frags[i].PageGeneration, operation);
+                page.ReleaseRef(operation);
+                run++;
+                i++;
+            }
+            while (i < frags.Length && ReferenceEquals(frags[i].DestructorRef, destructor));
+
+            destructor?.ReleaseRefs(run, operation);
+        }
     }
 }

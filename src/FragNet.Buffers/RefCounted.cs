@@ -113,6 +113,80 @@ public abstract class RefCounted
         return false;
     }
 
+    /// <summary>Takes <paramref name="count"/> references at once, exactly as that many <see cref="Acquire"/> calls would
+    /// (one atomic step). Throws <see cref="RefCountException"/> if the object is released.</summary>
+    internal void AcquireRefs(int count, string operation)
+    {
+        if (count == 1)
+        {
+            Acquire(operation);
+            return;
+        }
+
+        int held = Volatile.Read(ref _refCount);
+        while (true)
+        {
+            if (held <= 0)
+            {
+                throw Misuse($"references taken after release (by {operation})");
+            }
+
+            int seen = Interlocked.CompareExchange(ref _refCount, held + count, held);
+            if (seen == held)
+            {
+                break;
+            }
+
+            held = seen;
+        }
+
+        if (RefTracking.IsTracking)
+        {
+            Record(operation, count, held + count, null);
+        }
+    }
+
+    /// <summary>Drops <paramref name="count"/> references at once, exactly as that many <see cref="ReleaseRef"/> calls
+    /// would (one atomic step instead of <paramref name="count"/>); at zero runs <see cref="OnReleased"/>. Throws, dropping
+    /// nothing, if fewer than <paramref name="count"/> are held. Returns true if these were the last ones.</summary>
+    internal bool ReleaseRefs(int count, string operation)
+    {
+        if (count == 1)
+        {
+            return ReleaseRef(operation);
+        }
+
+        int held = Volatile.Read(ref _refCount);
+        while (true)
+        {
+            if (held < count)
+            {
+                throw Misuse($"{count} references dropped with {held} held (by {operation})");
+            }
+
+            int seen = Interlocked.CompareExchange(ref _refCount, held - count, held);
+            if (seen == held)
+            {
+                break;
+            }
+
+            held = seen;
+        }
+
+        if (RefTracking.IsTracking)
+        {
+            Record(operation, -count, held - count, null);
+        }
+
+        if (held == count)
+        {
+            OnReleased();
+            return true;
+        }
+
+        return false;
+    }
+
     /// <summary>Starts a new life of a pooled object: count 0 → 1, new generation, fresh history.</summary>
     protected void Revive(string operation)
     {

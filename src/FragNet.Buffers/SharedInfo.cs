@@ -55,9 +55,15 @@ public sealed class SharedInfo
     /// <summary>Headers that promised to look only at the payload.</summary>
     public int PayloadOnlyRefs => Volatile.Read(ref DataRefRaw) >>> DataRefShift;
 
-    internal void ResetForUse(byte[] head, int end)
+    /// <summary>Starts a life with <paramref name="end"/> usable head bytes: in the head this buffer keeps across lives,
+    /// or in <paramref name="oversized"/> when the cache does not keep heads that large.</summary>
+    internal void ResetForUse(int end, byte[]? oversized)
     {
-        Head = head;
+        if (oversized is not null)
+        {
+            Head = oversized;
+        }
+
         End = end;
         DataRefRaw = 1;
         NrFragsValue = 0;

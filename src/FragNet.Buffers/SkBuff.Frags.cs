@@ -39,20 +39,14 @@ public sealed partial class SkBuff
     public void FragsRefAll([CallerMemberName] string operation = "")
     {
         ThrowIfFree();
-        for (int i = 0; i < _shinfo.NrFragsValue; i++)
-        {
-            FragCore.Ref(_shinfo.Frags[i], operation);
-        }
+        FragCore.RefAll(_shinfo.Frags.AsSpan(0, _shinfo.NrFragsValue), operation);
     }
 
     /// <summary>Drops one reference of every frag (the per-skb form of <see cref="FragUnref(int, string)"/>).</summary>
     public void FragsUnrefAll([CallerMemberName] string operation = "")
     {
         ThrowIfFree();
-        for (int i = 0; i < _shinfo.NrFragsValue; i++)
-        {
-            FragCore.Unref(_shinfo.Frags[i], operation);
-        }
+        FragCore.UnrefAll(_shinfo.Frags.AsSpan(0, _shinfo.NrFragsValue), operation);
     }
 
     /// <summary>Maps <paramref name="size"/> bytes of frag <paramref name="i"/> from <paramref name="offset"/> for a
@@ -106,6 +100,69 @@ public sealed partial class SkBuff
 
         _len += size;
         _dataLen += size;
+    }
+
+    /// <summary>
+    /// Appends a caller's memory that runs across consecutive pages — <paramref name="pages"/>[0] from
+    /// <paramref name="offset"/>, each next page from its start, <paramref name="length"/> bytes in all (an iovec of
+    /// page pieces, MSG_ZEROCOPY's <c>sendmsg</c>) — as <see cref="AppendFrag"/> on each piece in turn would: one frag
+    /// per piece with its own page reference, the first merged into the last frag when it can be. The destructor's
+    /// references are taken in one step (<see cref="FragCore.RefAll"/>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The pieces need more frag slots than are free, or the data buffer is
+    /// shared.</exception>
+    public void AppendFrags(ReadOnlySpan<Page> pages, int offset, int length, FragDestructor? destructor = null)
+    {
+        if (offset < 0 || offset >= Page.Size || length <= 0 || length > pages.Length * Page.Size - offset)
+        {
+            ThrowHelper.ThrowRange(nameof(AppendFrags), offset, length, pages.Length * Page.Size);
+        }
+
+        int first = Math.Min(Page.Size - offset, length);
+        if (CanCoalesce(pages[0], offset, destructor))
+        {
+            AppendFrag(pages[0], offset, first, destructor);
+            if (first == length)
+            {
+                return;
+            }
+
+            pages = pages[1..];
+            length -= first;
+            offset = 0;
+        }
+
+        EnsureFragsWritable(nameof(AppendFrags));
+        int pieces = (offset + length + Page.Size - 1) / Page.Size;
+        int start = _shinfo.NrFragsValue;
+        if (start + pieces > SharedInfo.MaxSkbFrags)
+        {
+            ThrowHelper.ThrowShared(this, nameof(AppendFrags), $"{pieces} pieces do not fit the {SharedInfo.MaxSkbFrags - start} free frag slots");
+        }
+
+        Span<SkbFrag> slots = _shinfo.Frags.AsSpan(start, pieces);
+        for (int i = 0, left = length; i < pieces; i++)
+        {
+            ArgumentNullException.ThrowIfNull(pages[i]);
+            int size = Math.Min(Page.Size - offset, left);
+            slots[i] = new SkbFrag(pages[i], offset, size, destructor);
+            left -= size;
+            offset = 0;
+        }
+
+        try
+        {
+            FragCore.RefAll(slots, nameof(AppendFrags));
+        }
+        catch
+        {
+            slots.Clear();
+            throw;
+        }
+
+        _shinfo.NrFragsValue = start + pieces;
+        _len += length;
+        _dataLen += length;
     }
 
     /// <summary>Fills frag slot <paramref name="i"/> (which must be the next free one) with a page whose reference the

@@ -76,11 +76,7 @@ public sealed partial class SkBuff
             return;
         }
 
-        for (int i = 0; i < shinfo.NrFragsValue; i++)
-        {
-            FragCore.Unref(shinfo.Frags[i], operation);
-        }
-
+        FragCore.UnrefAll(shinfo.Frags.AsSpan(0, shinfo.NrFragsValue), operation);
         FreeFragList(shinfo.FragListValue);
         shinfo.Cache.FreeShared(shinfo);
     }

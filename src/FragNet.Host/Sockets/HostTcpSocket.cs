@@ -16,7 +16,7 @@ namespace FragNet.Host.Sockets;
 /// </summary>
 /// <remarks>
 /// <para><b>Sending.</b> Queued data lives in <see cref="SkBuff"/>s whose frags are pool pages (the copy path,
-/// <see cref="Send"/>) or the caller's pages (<see cref="SendPages"/>), exactly as in FragNet's own TCP. A flush hands
+/// <see cref="Send"/>) or the caller's pages (<see cref="SendPages(Page, int, int, FragDestructor?)"/>), exactly as in FragNet's own TCP. A flush hands
 /// them to the kernel with one scatter-gather <c>sendmsg</c> straight from the pages. Without MSG_ZEROCOPY the kernel
 /// has copied the bytes when <c>sendmsg</c> returns, so the buffers are freed then and a lender's destructor runs at
 /// once. With it, each <c>sendmsg</c> gets the next completion id; a buffer waits until every id that carried its
@@ -38,6 +38,7 @@ public sealed unsafe class HostTcpSocket : IStreamSocket, ISkbSendQueue
 
     private readonly HostTcpTransport _transport;
     private readonly SkbCache _cache;
+    private readonly PageFrag _pageFrag; // the copy path's page (sk_page_frag)
     private readonly TcpConfig _config;
     private Socket? _socket;
     private int _fd;
@@ -70,6 +71,7 @@ public sealed unsafe class HostTcpSocket : IStreamSocket, ISkbSendQueue
     {
         _transport = transport;
         _cache = cache;
+        _pageFrag = new PageFrag(cache.Pages);
         _config = config;
         _socket = socket;
         _fd = (int)socket.SafeHandle.DangerousGetHandle();
@@ -115,7 +117,7 @@ public sealed unsafe class HostTcpSocket : IStreamSocket, ISkbSendQueue
 
     public int Send(ReadOnlySpan<byte> data)
     {
-        int accepted = SkbSendQueue.AppendCopy(this, data[..Math.Min(data.Length, SendSpace)], MaxQueuedBuffer);
+        int accepted = SkbSendQueue.AppendCopy(this, data[..Math.Min(data.Length, SendSpace)], MaxQueuedBuffer, _pageFrag);
         _sendQueued += accepted;
         return accepted;
     }
@@ -129,6 +131,18 @@ public sealed unsafe class HostTcpSocket : IStreamSocket, ISkbSendQueue
         }
 
         SkbSendQueue.AppendPages(this, page, offset, length, destructor, MaxQueuedBuffer);
+        _sendQueued += length;
+        return true;
+    }
+
+    public bool SendPages(ReadOnlySpan<Page> pages, int offset, int length, FragDestructor? destructor)
+    {
+        if (length > SendSpace)
+        {
+            return false;
+        }
+
+        SkbSendQueue.AppendPageRun(this, pages, offset, length, destructor, MaxQueuedBuffer);
         _sendQueued += length;
         return true;
     }
@@ -193,6 +207,8 @@ public sealed unsafe class HostTcpSocket : IStreamSocket, ISkbSendQueue
             default:
                 break;
         }
+
+        _pageFrag.Release(); // nothing more will be copied in; queued buffers keep their own page references
     }
 
     public void Abort()
@@ -687,6 +703,7 @@ public sealed unsafe class HostTcpSocket : IStreamSocket, ISkbSendQueue
         SkBuff.FreeList(_sendHead);
         _sendHead = _sendTail = null;
         _sendQueued = 0;
+        _pageFrag.Release();
         _sendOffset = 0;
         if (_socket is not null && _awaiting.Count > 0)
         {

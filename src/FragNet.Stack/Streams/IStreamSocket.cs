@@ -9,7 +9,7 @@ namespace FragNet.Stack.Streams;
 /// </summary>
 /// <remarks>
 /// <para>The contract is the one <see cref="TcpSocket"/> defines, so SUNRPC and NFS run unchanged over either:
-/// <see cref="Send"/> copies; <see cref="SendPages"/> lends pages and the <see cref="FragDestructor"/> runs exactly when
+/// <see cref="Send"/> copies; <see cref="SendPages(Page, int, int, FragDestructor?)"/> lends pages and the <see cref="FragDestructor"/> runs exactly when
 /// the transport has let go of them (for a kernel socket: when <c>send</c> copied them, or at the MSG_ZEROCOPY
 /// completion); received bytes are read in place with <see cref="PeekReceived"/> and consumed with
 /// <see cref="ConsumeReceived"/>.</para>
@@ -33,7 +33,7 @@ public interface IStreamSocket : IDisposable
     /// <summary>What the connection did (a kernel socket fills in what <c>TCP_INFO</c> tells).</summary>
     TcpCounters Counters { get; }
 
-    /// <summary>Bytes that may still be queued with <see cref="Send"/> or <see cref="SendPages"/>.</summary>
+    /// <summary>Bytes that may still be queued with <see cref="Send"/> or <see cref="SendPages(Page, int, int, FragDestructor?)"/>.</summary>
     int SendSpace { get; }
 
     /// <summary>Bytes received and not yet consumed.</summary>
@@ -49,6 +49,11 @@ public interface IStreamSocket : IDisposable
     /// referenced until the transport lets go, and then <paramref name="destructor"/>'s reference is dropped. False if
     /// there is no send space.</summary>
     bool SendPages(Page page, int offset, int length, FragDestructor? destructor);
+
+    /// <summary>Queues <paramref name="length"/> bytes running across consecutive pages by reference:
+    /// <paramref name="pages"/>[0] from <paramref name="offset"/>, then each next page from its start (an iovec of
+    /// page pieces). The same contract as the one-page form; false, queuing nothing, if there is no send space.</summary>
+    bool SendPages(ReadOnlySpan<Page> pages, int offset, int length, FragDestructor? destructor);
 
     /// <summary>Marks the end of a record: nothing more is appended to the queued tail (MSG_EOR).</summary>
     void EndRecord();

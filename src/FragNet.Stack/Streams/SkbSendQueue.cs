@@ -10,16 +10,17 @@ namespace FragNet.Stack.Streams;
 /// </summary>
 internal static class SkbSendQueue
 {
-    /// <summary>Copies as much of <paramref name="data"/> as the pool allows into the queue: into the tail's last own
-    /// page first (<see cref="SkBuff.AppendCopy"/>), then new buffers as the tail fills. Returns the bytes queued.</summary>
-    public static int AppendCopy<TQueue>(TQueue queue, ReadOnlySpan<byte> data, int maxBuffer)
+    /// <summary>Copies as much of <paramref name="data"/> as the pool allows into the queue through the socket's page
+    /// frag (<see cref="SkBuff.AppendCopy(ReadOnlySpan{byte}, int, PageFrag)"/>): into the tail while it takes more,
+    /// then into new buffers. Returns the bytes queued.</summary>
+    public static int AppendCopy<TQueue>(TQueue queue, ReadOnlySpan<byte> data, int maxBuffer, PageFrag pageFrag)
         where TQueue : ISkbSendQueue
     {
         int accepted = 0;
         while (!data.IsEmpty)
         {
             SkBuff tail = queue.WritableTail();
-            int n = tail.AppendCopy(data, maxBuffer);
+            int n = tail.AppendCopy(data, maxBuffer, pageFrag);
             if (n == 0)
             {
                 if (tail.Len < maxBuffer && tail.NrFrags < SharedInfo.MaxSkbFrags)
@@ -50,5 +51,49 @@ internal static class SkbSendQueue
         }
 
         tail.AppendFrag(page, offset, length, destructor);
+    }
+
+    /// <summary>Appends a caller's memory running across consecutive pages (<see cref="SkBuff.AppendFrags"/>): as many
+    /// whole pieces as fit the tail go into it, and the rest into new buffers, under the same rules as
+    /// <see cref="AppendPages"/> for each piece — so each buffer's destructor references are taken in one step.</summary>
+    public static void AppendPageRun<TQueue>(TQueue queue, ReadOnlySpan<Page> pages, int offset, int length, FragDestructor? destructor, int maxBuffer)
+        where TQueue : ISkbSendQueue
+    {
+        while (length > 0)
+        {
+            SkBuff tail = queue.WritableTail();
+            int freeSlots = SharedInfo.MaxSkbFrags - tail.NrFrags;
+            bool merges = tail.CanCoalesce(pages[0], offset, destructor); // the first piece then needs no slot
+            int take = 0;
+            int pieces = 0;
+            while (take < length)
+            {
+                int piece = Math.Min(Page.Size - (pieces == 0 ? offset : 0), length - take);
+                int slots = pieces + 1 - (merges ? 1 : 0);
+                if (tail.Len + take + piece > maxBuffer || slots > freeSlots)
+                {
+                    break;
+                }
+
+                take += piece;
+                pieces++;
+            }
+
+            if (pieces == 0)
+            {
+                if (tail.Len == 0)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(maxBuffer), maxBuffer, "a queue buffer cannot hold one page piece");
+                }
+
+                queue.NewQueueBuffer();
+                continue;
+            }
+
+            tail.AppendFrags(pages[..pieces], offset, take, destructor);
+            pages = pages[pieces..];
+            length -= take;
+            offset = 0;
+        }
     }
 }

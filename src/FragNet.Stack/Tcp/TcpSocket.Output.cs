@@ -125,8 +125,7 @@ public sealed partial class TcpSocket
             return false;
         }
 
-        int maxSegment = _config.GsoMaxSize > _sndMss ? _config.GsoMaxSize / _sndMss * _sndMss : _sndMss;
-        int length = (int)Math.Min(Math.Min(unsent, usable), maxSegment);
+        int length = (int)Math.Min(Math.Min(unsent, usable), SizeGoal());
         bool last = length == unsent;
         // Nagle (RFC 9293 §3.7.4, as Linux applies it): a short segment goes out when nothing is unacknowledged,
         // with TCP_NODELAY, or when it carries the last data before a FIN. The receiver's SWS avoidance keeps the

@@ -11,7 +11,7 @@ namespace FragNet.Stack.Tcp;
 /// </summary>
 /// <remarks>
 /// <para>The buffer path (the point of the product): the send queue holds payload-only <see cref="SkBuff"/>s covering
-/// <c>[SND.UNA, SND.UNA + queued)</c>. <see cref="Send"/> copies into pool pages; <see cref="SendPages"/> attaches
+/// <c>[SND.UNA, SND.UNA + queued)</c>. <see cref="Send"/> copies into pool pages; <see cref="SendPages(Page, int, int, FragDestructor?)"/> attaches
 /// the caller's pages zero-copy with their <see cref="FragDestructor"/>. Transmission hands the caller a
 /// <see cref="SkBuff.Clone"/> of the queued range (a <see cref="SkBuff.PskbCopy"/> if an earlier transmission of it is
 /// still alive), as Linux's <c>tcp_transmit_skb</c>; acknowledged data is freed or split off and freed, which drops
@@ -29,10 +29,11 @@ public sealed partial class TcpSocket : IStreamSocket, ISkbSendQueue
     /// <summary>Headroom reserved in queued buffers for Ethernet, IPv4 and TCP headers with options.</summary>
     public const int MaxHeaderRoom = 14 + 60 + 60 + 26;
 
-    /// <summary>Payload bytes per queued buffer (16 pages, the most one GSO super-segment carries).</summary>
+    /// <summary>Payload bytes per queued buffer at most (16 pages, the most one GSO super-segment carries).</summary>
     public const int MaxQueuedBuffer = 16 * Page.Size;
 
     private readonly SkbCache _cache;
+    private readonly PageFrag _pageFrag; // the copy path's page (sk_page_frag)
     private readonly TcpConfig _config;
 
     // Send sequence space (RFC 9293 §3.3.1).
@@ -69,6 +70,7 @@ public sealed partial class TcpSocket : IStreamSocket, ISkbSendQueue
     {
         ArgumentNullException.ThrowIfNull(cache);
         _cache = cache;
+        _pageFrag = new PageFrag(cache.Pages);
         _config = config ?? new TcpConfig();
         _sndMss = 536; // RFC 9293 §3.7.1 default until the peer says otherwise
         Counters = new TcpCounters();
@@ -158,7 +160,7 @@ public sealed partial class TcpSocket : IStreamSocket, ISkbSendQueue
     /// <see cref="SendSpace"/>, fewer if the page pool runs dry.</summary>
     public int Send(ReadOnlySpan<byte> data)
     {
-        int accepted = SkbSendQueue.AppendCopy(this, data[..Math.Min(data.Length, SendSpace)], MaxQueuedBuffer);
+        int accepted = SkbSendQueue.AppendCopy(this, data[..Math.Min(data.Length, SendSpace)], SizeGoal(), _pageFrag);
         _sendQueued += accepted;
         return accepted;
     }
@@ -174,7 +176,24 @@ public sealed partial class TcpSocket : IStreamSocket, ISkbSendQueue
             return false;
         }
 
-        SkbSendQueue.AppendPages(this, page, offset, length, destructor, MaxQueuedBuffer);
+        SkbSendQueue.AppendPages(this, page, offset, length, destructor, SizeGoal());
+        _sendQueued += length;
+        return true;
+    }
+
+    /// <summary>Queues a caller's memory that runs across consecutive pages zero-copy (MSG_ZEROCOPY's <c>sendmsg</c>
+    /// of an iovec): <paramref name="pages"/>[0] from <paramref name="offset"/>, each next page from its start,
+    /// <paramref name="length"/> bytes. The same as <see cref="SendPages(Page, int, int, FragDestructor?)"/> on each
+    /// piece, with each queue buffer's destructor references taken at once. Returns false, queuing nothing, when
+    /// <see cref="SendSpace"/> is short.</summary>
+    public bool SendPages(ReadOnlySpan<Page> pages, int offset, int length, FragDestructor? destructor)
+    {
+        if (length > SendSpace)
+        {
+            return false;
+        }
+
+        SkbSendQueue.AppendPageRun(this, pages, offset, length, destructor, SizeGoal());
         _sendQueued += length;
         return true;
     }
@@ -286,7 +305,7 @@ public sealed partial class TcpSocket : IStreamSocket, ISkbSendQueue
 
     /// <summary>The first received buffer itself (null when nothing is queued), for zero-copy forwarding — Linux's
     /// splice from a socket. Its frags are the sender's pages; a caller that queues them on another socket with
-    /// <see cref="SendPages"/> passes each frag's destructor along, so the lender learns only when the forwarded
+    /// <see cref="SendPages(Page, int, int, FragDestructor?)"/> passes each frag's destructor along, so the lender learns only when the forwarded
     /// transmissions are gone too. Read-only, and valid until <see cref="ConsumeReceived"/>.</summary>
     public SkBuff? PeekReceivedBuffer() => _recvHead;
 
@@ -333,6 +352,8 @@ public sealed partial class TcpSocket : IStreamSocket, ISkbSendQueue
             default:
                 break; // already closing
         }
+
+        _pageFrag.Release(); // nothing more will be copied in; queued buffers keep their own page references
     }
 
     /// <summary>Aborts (RFC 9293 §3.10.5): a RST goes out at the next dispatch (if synchronized), queues are freed.</summary>
@@ -384,6 +405,18 @@ public sealed partial class TcpSocket : IStreamSocket, ISkbSendQueue
         return skb;
     }
 
+    /// <summary>
+    /// The payload of the largest segment this connection sends (Linux <c>tcp_send_mss</c>'s size goal): a whole number
+    /// of MSS up to <see cref="TcpConfig.GsoMaxSize"/> when the device segments, one MSS when it does not, never more
+    /// than <see cref="MaxQueuedBuffer"/>. Queue buffers are filled up to it, so a buffer leaves as one segment —
+    /// cloned whole, not split first — unless the window cuts it.
+    /// </summary>
+    private int SizeGoal()
+    {
+        int goal = _config.GsoMaxSize > _sndMss ? _config.GsoMaxSize / _sndMss * _sndMss : _sndMss;
+        return Math.Min(goal, MaxQueuedBuffer);
+    }
+
     /// <summary>Sequence number of the first queued data byte: after the SYN.</summary>
     private TcpSeqNumber DataStart => _synAcked ? _sndUna : _iss + 1;
 
@@ -424,6 +457,7 @@ public sealed partial class TcpSocket : IStreamSocket, ISkbSendQueue
         FreeList(ref _sendHead);
         _sendTail = null;
         _sendQueued = 0;
+        _pageFrag.Release();
         FreeList(ref _recvHead);
         _recvTail = null;
         _recvQueued = 0;
