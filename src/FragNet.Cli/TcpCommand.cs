@@ -28,6 +28,7 @@ internal static class TcpCommand
         var bandwidth = new Option<long>("--bandwidth") { Description = "Link bits per second (0: no serialization delay).", DefaultValueFactory = _ => 10_000_000_000 };
         var latency = new Option<double>("--latency") { Description = "One-way latency in milliseconds.", DefaultValueFactory = _ => 1 };
         var zeroCopy = new Option<bool>("--zero-copy") { Description = "Send the application's pages with fragment destructors instead of copying." };
+        var checksumOffload = new Option<bool>("--checksum-offload") { Description = "Both NICs checksum in hardware: the stacks hand over partial checksums and skip verifying." };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the data and the faults.", DefaultValueFactory = _ => 1 };
         var pcap = new Option<FileInfo?>("--pcap") { Description = "Write every frame to this pcap file." };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
@@ -61,9 +62,9 @@ internal static class TcpCommand
                 return; // the parser reports the unparsable value itself
             }
 
-            if (v is < 576 or > 9000)
+            if (v is < 576 or > 65535)
             {
-                r.AddError("--mtu must be between 576 and 9000.");
+                r.AddError("--mtu must be between 576 and 65535.");
             }
         });
         delayOneIn.Validators.Add(r =>
@@ -76,7 +77,7 @@ internal static class TcpCommand
 
         var transfer = new Command("transfer", "Send N deterministic pseudo-random bytes from one stack to another and check every byte.")
         {
-            bytes, loss, reorder, duplicate, delayOneIn, delay, mtu, bandwidth, latency, zeroCopy, seed, pcap, json,
+            bytes, loss, reorder, duplicate, delayOneIn, delay, mtu, bandwidth, latency, zeroCopy, checksumOffload, seed, pcap, json,
         };
         transfer.SetAction(parse =>
         {
@@ -94,6 +95,7 @@ internal static class TcpCommand
                 BitsPerSecond = parse.GetValue(bandwidth),
                 Latency = Duration.FromSeconds(parse.GetValue(latency) / 1000),
                 ZeroCopy = parse.GetValue(zeroCopy),
+                ChecksumOffload = parse.GetValue(checksumOffload),
                 Seed = parse.GetValue(seed),
                 Capture = capture,
             };

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using FragNet.Buffers;
 using FragNet.Stack;
 using FragNet.Wire;
@@ -181,6 +182,11 @@ public sealed class SimulatedNic : INetDevice, ISimulatorEvent
         int length = frame.Len;
         SkBuff rx = Peer.RxCache.Alloc(length);
         frame.CopyBits(0, rx.Put(length)); // the DMA engine reads the mapped pages now, at wire time
+        if (frame.IpSummed == ChecksumState.Partial)
+        {
+            OffloadChecksum(frame, rx);
+        }
+
         _link.Capture?.WritePacket(now, rx);
         for (int i = 0; i < e.MapCount; i++)
         {
@@ -234,6 +240,29 @@ public sealed class SimulatedNic : INetDevice, ISimulatorEvent
             _held = null;
             Send(simulator, held, arrival); // right after the frame that overtook it
         }
+    }
+
+    /// <summary>
+    /// The checksum engines of this NIC (<see cref="NetDeviceFeatures.TxChecksum"/>) and the peer's
+    /// (<see cref="NetDeviceFeatures.RxChecksum"/>). Hardware costs the hosts nothing, so the model does not spend the
+    /// simulation's time on it where nothing could tell: when the peer checks checksums too and no fault rule or
+    /// capture looks at this direction, the frame crosses as the receiver's hardware would pass it, already checked
+    /// (<see cref="ChecksumState.Unnecessary"/>; Linux's veth hands a <c>CHECKSUM_PARTIAL</c> buffer over the same
+    /// way). Otherwise the transmit engine completes the checksum into the bytes on the wire (<c>skb_checksum_help</c>),
+    /// so a capture shows it and a corrupted frame fails the receiver's check.
+    /// </summary>
+    private void OffloadChecksum(SkBuff frame, SkBuff rx)
+    {
+        if ((Peer.Features & NetDeviceFeatures.RxChecksum) != 0 && Faults is null && _link.Capture is null)
+        {
+            rx.IpSummed = ChecksumState.Unnecessary;
+            return;
+        }
+
+        int start = frame.CsumStart;
+        Span<byte> bytes = rx.LinearData;
+        ushort sum = InternetChecksum.Sum(bytes[start..]);
+        BinaryPrimitives.WriteUInt16BigEndian(bytes[(start + frame.CsumOffset)..], (ushort)~sum);
     }
 
     private void Send(Simulator simulator, SkBuff rx, Instant at)

@@ -25,7 +25,8 @@ public static class TcpTransfer
         using var poolB = new PagePool(16384, "host-b");
         var cacheA = new SkbCache(poolA, "host-a");
         var cacheB = new SkbCache(poolB, "host-b");
-        NetDeviceFeatures features = NetDeviceFeatures.ScatterGather | (options.Tso ? NetDeviceFeatures.Tso : 0);
+        NetDeviceFeatures features = NetDeviceFeatures.ScatterGather | (options.Tso ? NetDeviceFeatures.Tso : 0)
+            | (options.ChecksumOffload ? NetDeviceFeatures.TxChecksum | NetDeviceFeatures.RxChecksum : 0);
         var link = new SimulatedLink(
             sim,
             new SimulatedLinkConfig { BitsPerSecond = options.BitsPerSecond, Propagation = options.Latency, Mtu = options.Mtu },

@@ -33,6 +33,10 @@ public sealed record TcpTransferOptions
     /// <summary>Let the NIC segment (TSO); otherwise the stack segments in software.</summary>
     public bool Tso { get; init; }
 
+    /// <summary>Both NICs checksum in hardware (<see cref="FragNet.Stack.NetDeviceFeatures.TxChecksum"/> and
+    /// <see cref="FragNet.Stack.NetDeviceFeatures.RxChecksum"/>): the stacks hand over partial checksums and skip verifying.</summary>
+    public bool ChecksumOffload { get; init; }
+
     /// <summary>Write a capture of every frame here (null for none).</summary>
     public Stream? Capture { get; init; }
 

@@ -25,9 +25,24 @@ public sealed partial class NetInterface
             skb.CowHead(room);
         }
 
-        ushort payloadSum = skb.Len == 0 ? (ushort)0 : skb.Checksum(0, skb.Len);
-        Span<byte> header = skb.Push(headerLength);
-        seg.EmitHeader(header, payloadSum, Address.Address, destination);
+        Span<byte> header;
+        if ((_device.Features & NetDeviceFeatures.TxChecksum) != 0)
+        {
+            // CHECKSUM_PARTIAL: the field holds the pseudo-header sum and the device sums the rest (for a GSO
+            // super-packet, each segment's) — the payload is never read here.
+            header = skb.Push(headerLength);
+            seg.EmitHeader(header, 0, Address.Address, destination, ChecksumMode.Partial);
+            skb.IpSummed = ChecksumState.Partial;
+            skb.CsumStart = 0;
+            skb.CsumOffset = TcpField.Checksum;
+        }
+        else
+        {
+            ushort payloadSum = skb.Len == 0 ? (ushort)0 : skb.Checksum(0, skb.Len);
+            header = skb.Push(headerLength);
+            seg.EmitHeader(header, payloadSum, Address.Address, destination);
+        }
+
         skb.TransportHeader = 0;
         TransmitIpv4(skb, destination, IpProtocol.Tcp, now);
     }
@@ -154,7 +169,8 @@ public sealed partial class NetInterface
     /// <summary>
     /// Software GSO for TCP over IPv4 (Linux <c>tcp4_gso_segment</c> over <c>skb_segment</c>): the buffer starts at
     /// its IPv4 header; each segment gets a copy of the IP and TCP headers and then its own total length, IP id and
-    /// checksum, sequence number, flags (FIN and PSH on the last only, CWR on the first only) and TCP checksum.
+    /// checksum, sequence number, flags (FIN and PSH on the last only, CWR on the first only) and TCP checksum — or, on a
+    /// device that checksums (<see cref="NetDeviceFeatures.TxChecksum"/>), its pseudo-header sum for the device to finish.
     /// </summary>
     private SkBuff? SegmentTcpV4(SkBuff skb)
     {
@@ -168,6 +184,7 @@ public sealed partial class NetInterface
         var src = new Ipv4Address(skb.LinearData.Slice(12, 4));
         var dst = new Ipv4Address(skb.LinearData.Slice(16, 4));
         bool sg = (_device.Features & NetDeviceFeatures.ScatterGather) != 0;
+        bool partial = (_device.Features & NetDeviceFeatures.TxChecksum) != 0;
         SkBuff first = skb.Segment(headers, sg);
         int index = 0;
         for (SkBuff? s = first; s is not null; s = s.Next, index++)
@@ -192,8 +209,17 @@ public sealed partial class NetInterface
             }
 
             t[TcpField.Flags] = f;
-            BinaryPrimitives.WriteUInt16BigEndian(t[TcpField.Checksum..], 0);
             int tcpTotal = s.Len - ipLength;
+            if (partial)
+            {
+                BinaryPrimitives.WriteUInt16BigEndian(t[TcpField.Checksum..], Ipv4PseudoHeader.Sum(src, dst, IpProtocol.Tcp, tcpTotal));
+                s.IpSummed = ChecksumState.Partial;
+                s.CsumStart = ipLength;
+                s.CsumOffset = TcpField.Checksum;
+                continue;
+            }
+
+            BinaryPrimitives.WriteUInt16BigEndian(t[TcpField.Checksum..], 0);
             ushort sum = InternetChecksum.Add(Ipv4PseudoHeader.Sum(src, dst, IpProtocol.Tcp, tcpTotal), s.Checksum(ipLength, tcpTotal));
             BinaryPrimitives.WriteUInt16BigEndian(t[TcpField.Checksum..], (ushort)~sum);
         }

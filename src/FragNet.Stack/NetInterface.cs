@@ -88,7 +88,7 @@ public sealed partial class NetInterface : IDisposable
             throw new InvalidOperationException($"a connection {Address.Address}:{port} -> {remote} already exists");
         }
 
-        var socket = new TcpSocket(_cache, config);
+        var socket = new TcpSocket(_cache, ForDevice(config));
         socket.Connect(new Ipv4Endpoint(Address.Address, port), remote, NewIss(), now);
         _connections[(remote, port)] = socket;
         Flush(socket, now);
@@ -103,9 +103,23 @@ public sealed partial class NetInterface : IDisposable
             throw new InvalidOperationException($"port {port} is already listening");
         }
 
-        var listener = new TcpListener(port, backlog, config ?? new TcpConfig());
+        var listener = new TcpListener(port, backlog, ForDevice(config));
         _listeners[port] = listener;
         return listener;
+    }
+
+    /// <summary>The settings a socket on this interface runs with: the MSS it announces is at most what the device's
+    /// MTU carries under 20-byte IPv4 and TCP headers (Linux takes it from the route's MTU), and without settings of the
+    /// caller's it is exactly that — 1460 on Ethernet, 8960 with jumbo frames.</summary>
+    private TcpConfig ForDevice(TcpConfig? config)
+    {
+        int deviceMss = Math.Min(_device.Mtu - Ipv4Field.MinHeaderLength - TcpField.MinHeaderLength, ushort.MaxValue);
+        if (config is null)
+        {
+            return new TcpConfig { Mss = deviceMss };
+        }
+
+        return config.Mss > deviceMss ? config with { Mss = deviceMss } : config;
     }
 
     /// <summary>Stops listening; connections not yet accepted are reset.</summary>

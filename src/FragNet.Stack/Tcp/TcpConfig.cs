@@ -3,7 +3,9 @@ namespace FragNet.Stack.Tcp;
 /// <summary>Per-socket TCP settings. Defaults follow Linux where an RFC leaves the choice open.</summary>
 public sealed record TcpConfig
 {
-    /// <summary>The MSS this end announces and sends with at most (IPv4 over a 1500-byte MTU: 1460).</summary>
+    /// <summary>The MSS this end announces and sends with at most (IPv4 over a 1500-byte MTU: 1460). A
+    /// <see cref="NetInterface"/> lowers it to what its device's MTU carries, and uses exactly that when the caller gives
+    /// no settings.</summary>
     public int Mss { get; init; } = 1460;
 
     /// <summary>Receive buffer: the most data held for the application, and so the largest window offered.</summary>
