@@ -3,25 +3,16 @@ namespace FragNet.Buffers.Tests;
 /// <summary>The send queue's copy path and per-lender orphaning, shared by FragNet's TCP and the host's kernel sockets.</summary>
 public sealed class AppendCopyTests
 {
-    private static byte[] Bytes(SkBuff skb)
-    {
-        var b = new byte[skb.Len];
-        skb.CopyBits(0, b);
-        return b;
-    }
-
-    private static byte[] Pattern(int n, int seed) => [.. Enumerable.Range(0, n).Select(i => (byte)((i * 7) + seed))];
-
     [Fact]
     public void Small_appends_share_the_last_own_page_instead_of_taking_one_each()
     {
         using var w = new BufferWorld();
         SkBuff skb = w.Cache.Alloc(0);
-        Assert.Equal(100, skb.AppendCopy(Pattern(100, 1), 65536));
-        Assert.Equal(100, skb.AppendCopy(Pattern(100, 2), 65536));
+        Assert.Equal(100, skb.AppendCopy(TestBytes.Pattern(100, 1), 65536));
+        Assert.Equal(100, skb.AppendCopy(TestBytes.Pattern(100, 2), 65536));
         Assert.Equal(1, skb.NrFrags);
         Assert.Equal(200, skb.FragSize(0));
-        Assert.Equal([.. Pattern(100, 1), .. Pattern(100, 2)], Bytes(skb));
+        Assert.Equal([.. TestBytes.Pattern(100, 1), .. TestBytes.Pattern(100, 2)], TestBytes.Of(skb));
         Assert.Equal(1, w.Pool.Outstanding);
         skb.Consume();
     }
@@ -35,7 +26,7 @@ public sealed class AppendCopyTests
         skb.AppendFrag(w.Lender[0], 0, 10, d);
         d.Destructor.Release();
         byte[] lenderBefore = w.Lender[0].Span.ToArray();
-        Assert.Equal(5, skb.AppendCopy(Pattern(5, 3), 65536));
+        Assert.Equal(5, skb.AppendCopy(TestBytes.Pattern(5, 3), 65536));
         Assert.Equal(2, skb.NrFrags);
         Assert.Equal(lenderBefore, w.Lender[0].Span.ToArray());
         skb.Consume();
@@ -46,9 +37,9 @@ public sealed class AppendCopyTests
     {
         using var w = new BufferWorld();
         SkBuff skb = w.Cache.Alloc(0);
-        skb.AppendCopy(Pattern(10, 4), 65536);
+        skb.AppendCopy(TestBytes.Pattern(10, 4), 65536);
         SkBuff clone = skb.Clone(); // in flight: the frag array is shared
-        Assert.Equal(0, skb.AppendCopy(Pattern(10, 5), 65536));
+        Assert.Equal(0, skb.AppendCopy(TestBytes.Pattern(10, 5), 65536));
         Assert.Equal(10, clone.Len);
         clone.Consume();
         skb.Consume();

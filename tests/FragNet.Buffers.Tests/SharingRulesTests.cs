@@ -12,13 +12,6 @@ public sealed class SharingRulesTests
         return skb;
     }
 
-    private static byte[] Bytes(SkBuff skb)
-    {
-        var b = new byte[skb.Len];
-        skb.CopyBits(0, b);
-        return b;
-    }
-
     [Fact]
     public void Rule3_clone_takes_no_frag_references_and_frags_drop_with_the_last_sharer()
     {
@@ -45,7 +38,7 @@ public sealed class SharingRulesTests
         Assert.Equal(5, d.Destructor.RefCount); // creator + 2 + 2
         Assert.Equal(3, w.Lender[0].RefCount);
         Assert.False(copy.IsCloned);
-        Assert.Equal(Bytes(skb), Bytes(copy));
+        Assert.Equal(TestBytes.Of(skb), TestBytes.Of(copy));
         copy.LinearData[0] = 0xFF; // private head
         Assert.Equal(0, skb.LinearData[0]);
         skb.Consume();
@@ -61,7 +54,7 @@ public sealed class SharingRulesTests
         SkBuff skb = Lent(w, d);
         SkBuff copy = skb.Copy();
         Assert.False(copy.IsNonlinear);
-        Assert.Equal(Bytes(skb), Bytes(copy));
+        Assert.Equal(TestBytes.Of(skb), TestBytes.Of(copy));
         Assert.Equal(3, d.Destructor.RefCount);
         skb.Consume();
         d.Destructor.Release();
@@ -81,7 +74,7 @@ public sealed class SharingRulesTests
         Assert.False(clone.IsCloned);
         Assert.False(skb.IsCloned); // dataref back to 1 for the original
         Assert.Equal(5, d.Destructor.RefCount);
-        Assert.Equal(Bytes(skb), Bytes(clone));
+        Assert.Equal(TestBytes.Of(skb), TestBytes.Of(clone));
         skb.Consume();
         clone.Consume();
     }
@@ -104,14 +97,14 @@ public sealed class SharingRulesTests
         using var w = new BufferWorld();
         var d = w.NewDestructor();
         SkBuff skb = Lent(w, d);
-        byte[] before = Bytes(skb);
+        byte[] before = TestBytes.Of(skb);
         Assert.True(skb.PullTail(20 + 3000 + 10));
         Assert.Equal(1, skb.NrFrags);
         Assert.Equal(2990, skb.FragSize(0));
         Assert.Equal(10, skb.FragOffset(0));
         Assert.Equal(2, d.Destructor.RefCount);
         Assert.Equal(1, w.Lender[0].RefCount);
-        Assert.Equal(before, Bytes(skb));
+        Assert.Equal(before, TestBytes.Of(skb));
         Assert.False(skb.PullTail(skb.Len + 1));
         skb.Consume();
     }
@@ -155,13 +148,13 @@ public sealed class SharingRulesTests
         using var w = new BufferWorld();
         var d = w.NewDestructor();
         SkBuff skb = Lent(w, d);
-        byte[] before = Bytes(skb);
+        byte[] before = TestBytes.Of(skb);
         d.Destructor.Release();
         skb.Linearize();
         Assert.Equal(1, d.Runs);
-        Assert.Equal(before, Bytes(skb));
+        Assert.Equal(before, TestBytes.Of(skb));
         w.Lender[0].Span.Fill(0x55); // the application may rewrite now
-        Assert.Equal(before, Bytes(skb));
+        Assert.Equal(before, TestBytes.Of(skb));
         skb.Consume();
     }
 
@@ -175,11 +168,11 @@ public sealed class SharingRulesTests
         SkBuff? seg = skb.Segment(20);
         int count = 0;
         int frags = 0;
-        byte[] all = Bytes(skb);
+        byte[] all = TestBytes.Of(skb);
         int offset = 20;
         while (seg is not null)
         {
-            byte[] b = Bytes(seg);
+            byte[] b = TestBytes.Of(seg);
             Assert.Equal(all.AsSpan(0, 20).ToArray(), b[..20]);
             Assert.Equal(all.AsSpan(offset, b.Length - 20).ToArray(), b[20..]);
             offset += b.Length - 20;
@@ -238,13 +231,13 @@ public sealed class SharingRulesTests
         using var w = new BufferWorld();
         var d = w.NewDestructor();
         SkBuff skb = Lent(w, d);
-        byte[] before = Bytes(skb);
+        byte[] before = TestBytes.Of(skb);
         SkBuff tail = skb.Split(20 + 1000);
         Assert.Equal(1020, skb.Len);
         Assert.Equal(5000, tail.Len);
         Assert.Equal(2, tail.NrFrags);
         Assert.Equal(4, d.Destructor.RefCount); // creator + kept 1 + moved 1 + split 1
-        Assert.Equal(before, Bytes(skb).Concat(Bytes(tail)).ToArray());
+        Assert.Equal(before, TestBytes.Of(skb).Concat(TestBytes.Of(tail)).ToArray());
         Assert.Equal(skb.Headroom, tail.Headroom);
         skb.Consume();
         tail.Consume();
@@ -256,12 +249,12 @@ public sealed class SharingRulesTests
         using var w = new BufferWorld();
         var d = w.NewDestructor();
         SkBuff skb = Lent(w, d);
-        byte[] before = Bytes(skb);
+        byte[] before = TestBytes.Of(skb);
         SkBuff tail = skb.Split(5);
         Assert.Equal(0, skb.NrFrags);
         Assert.Equal(2, tail.NrFrags);
         Assert.Equal(3, d.Destructor.RefCount);
-        Assert.Equal(before, Bytes(skb).Concat(Bytes(tail)).ToArray());
+        Assert.Equal(before, TestBytes.Of(skb).Concat(TestBytes.Of(tail)).ToArray());
         skb.Consume();
         tail.Consume();
     }
@@ -386,7 +379,7 @@ public sealed class SharingRulesTests
         SkBuff skb = Lent(w, d);
         Page own = w.PoolPage(0x77);
         skb.FillPageDesc(2, own, 0, 10);
-        byte[] before = Bytes(skb);
+        byte[] before = TestBytes.Of(skb);
         d.Destructor.Release();
         Assert.True(skb.HasLentFrags());
         Assert.True(skb.OrphanFrags());
@@ -394,7 +387,7 @@ public sealed class SharingRulesTests
         Assert.False(skb.HasLentFrags());
         Assert.Same(own, skb.FragPage(2)); // stack-owned frags stay
         w.Lender[0].Span.Fill(0x55);
-        Assert.Equal(before, Bytes(skb));
+        Assert.Equal(before, TestBytes.Of(skb));
         skb.Consume();
     }
 
@@ -404,11 +397,11 @@ public sealed class SharingRulesTests
         using var w = new BufferWorld(poolPages: 1);
         var d = w.NewDestructor();
         SkBuff skb = Lent(w, d); // needs two pages; the pool has one
-        byte[] before = Bytes(skb);
+        byte[] before = TestBytes.Of(skb);
         Assert.False(skb.OrphanFrags());
         Assert.True(skb.HasLentFrags());
         Assert.Equal(3, d.Destructor.RefCount);
-        Assert.Equal(before, Bytes(skb));
+        Assert.Equal(before, TestBytes.Of(skb));
         Assert.Equal(0, w.Pool.Outstanding);
         Assert.Equal(1, w.Pool.Exhaustions);
         skb.Consume();
@@ -455,13 +448,13 @@ public sealed class SharingRulesTests
         head.AppendToFragList(member);
         Assert.Equal(8, head.Len);
         Assert.Equal(5, head.DataLen);
-        byte[] all = Bytes(head);
+        byte[] all = TestBytes.Of(head);
         Assert.Equal(new byte[] { 1, 2, 3, 4, 5, 0xA6, 0xA6, 0xA6 }, all);
         SkBuff copy = head.PskbCopy();
         Assert.Equal(2, member.Users); // skb_clone_fraglist
         head.Linearize();
         Assert.Null(head.FragList);
-        Assert.Equal(all, Bytes(head));
+        Assert.Equal(all, TestBytes.Of(head));
         Assert.Equal(1, member.Users);
         head.Consume();
         copy.Consume();

@@ -35,6 +35,45 @@ public sealed class TcpSendPathTests
     }
 
     [Fact]
+    public void Small_writes_each_sent_before_the_next_share_the_sockets_page_frag_and_every_page_is_back_after_close()
+    {
+        var config = new TcpConfig { NoDelay = true, GsoMaxSize = 0, TimeWait = Duration.FromSeconds(1) };
+        using var link = new TcpLink(config, config);
+        link.Open();
+        link.RunUntil(() => link.Client.State == TcpState.Established, Duration.FromSeconds(1));
+        Assert.Equal(0, link.Pool.Outstanding);
+        link.Log.Clear();
+        int most = 0;
+        for (int i = 0; i < 50; i++)
+        {
+            Assert.Equal(100, link.Client.Send(Enumerable.Repeat((byte)i, 100).ToArray()));
+            long sent = (i + 1) * 100;
+            Assert.True(link.RunUntil(() => link.Client.Counters.BytesSent == sent, Duration.FromSeconds(1))); // on the wire, not yet acknowledged
+            most = Math.Max(most, link.Pool.Outstanding);
+        }
+
+        // Fifty queue buffers in flight at once, each with its own segment, on 5,000 bytes of two pages, not fifty.
+        Assert.Equal(5000, link.Client.SendQueued);
+        Assert.Equal(Enumerable.Repeat(100, 50), link.Log.Where(e => e.FromClient && e.Segment.PayloadLength > 0).Select(e => e.Segment.PayloadLength));
+        Assert.Equal(2, most);
+        Assert.Equal(2, link.Pool.Outstanding);
+
+        var got = new byte[5000];
+        int n = 0;
+        Assert.True(link.RunUntil(() => (n += link.Server.Receive(got.AsSpan(n))) == got.Length, Duration.FromSeconds(5)));
+        for (int i = 0; i < 50; i++)
+        {
+            Assert.Equal(Enumerable.Repeat((byte)i, 100), got[(i * 100)..((i + 1) * 100)]);
+        }
+
+        link.Client.Close();
+        Assert.True(link.RunUntil(() => link.Server.IsReceiveFinished, Duration.FromSeconds(5)));
+        link.Server.Close();
+        Assert.True(link.RunUntil(() => link.Client.State == TcpState.Closed && link.Server.State == TcpState.Closed, Duration.FromSeconds(10)));
+        Assert.Equal(0, link.Pool.Outstanding);
+    }
+
+    [Fact]
     public void After_EndRecord_the_next_write_starts_a_new_segment()
     {
         using var link = new TcpLink(new TcpConfig { NoDelay = true });
