@@ -15,14 +15,14 @@ internal static class FragCore
     {
         Page page = frag.Page;
         page.CheckLife(frag.PageGeneration, operation);
+        frag.DestructorRef?.Acquire(operation); // first: a destroyed destructor refuses before any page is counted
         page.Acquire(operation);
-        frag.DestructorRef?.Acquire(operation);
     }
 
     /// <summary>
     /// Takes the references of every frag in <paramref name="frags"/>, as <see cref="Ref"/> on each would: every page
-    /// is checked first, then each page gains its reference, and a run of neighbours under one destructor takes the
-    /// destructor's references in one atomic step (the mirror of <see cref="UnrefAll"/>).
+    /// is checked first; then a run of neighbours under one destructor takes the destructor's references in one atomic
+    /// step, and its pages theirs (the mirror of <see cref="UnrefAll"/>).
     /// </summary>
     public static void RefAll(ReadOnlySpan<SkbFrag> frags, string operation)
     {
@@ -35,16 +35,17 @@ internal static class FragCore
         while (i < frags.Length)
         {
             FragDestructor? destructor = frags[i].DestructorRef;
-            int run = 0;
-            do
+            int run = 1;
+            while (i + run < frags.Length && ReferenceEquals(frags[i + run].DestructorRef, destructor))
+            {
+                run++;
+            }
+
+            destructor?.AcquireRefs(run, operation); // first: a destroyed destructor refuses before any page is counted
+            for (int end = i + run; i < end; i++)
             {
                 frags[i].Page.Acquire(operation);
-                run++;
-                i++;
             }
-            while (i < frags.Length && ReferenceEquals(frags[i].DestructorRef, destructor));
-
-            destructor?.AcquireRefs(run, operation);
         }
     }
 

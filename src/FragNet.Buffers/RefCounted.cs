@@ -117,6 +117,7 @@ public abstract class RefCounted
     /// (one atomic step). Throws <see cref="RefCountException"/> if the object is released.</summary>
     internal void AcquireRefs(int count, string operation)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         if (count == 1)
         {
             Acquire(operation);
@@ -151,6 +152,7 @@ public abstract class RefCounted
     /// nothing, if fewer than <paramref name="count"/> are held. Returns true if these were the last ones.</summary>
     internal bool ReleaseRefs(int count, string operation)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         if (count == 1)
         {
             return ReleaseRef(operation);

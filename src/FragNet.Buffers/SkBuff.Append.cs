@@ -6,50 +6,6 @@ public sealed partial class SkBuff
 {
     /// <summary>
     /// Appends a copy of <paramref name="data"/> to the paged area while <see cref="Len"/> stays within
-    /// <paramref name="maxLen"/>: first into the room after the last frag, when that page came from this cache's pool,
-    /// carries no destructor and the data buffer is not shared (the bytes past a frag's end are nobody's, so small
-    /// writes share a page instead of costing one each, as Linux's <c>sk_page_frag</c>); then into new pool pages while
-    /// frag slots remain. Returns the bytes copied: fewer than asked when the pool runs dry, the slots fill up or
-    /// <paramref name="maxLen"/> is reached.
-    /// </summary>
-    public int AppendCopy(ReadOnlySpan<byte> data, int maxLen)
-    {
-        ThrowIfFree();
-        int copied = 0;
-        int last = _shinfo.NrFragsValue - 1;
-        if (last >= 0 && !IsCloned && _len < maxLen)
-        {
-            SkbFrag f = _shinfo.Frags[last];
-            int end = f.OffsetValue + f.SizeValue;
-            if (f.DestructorRef is null && ReferenceEquals(f.Page.Owner, _cache.Pages) && end < Page.Size)
-            {
-                int fill = Math.Min(Math.Min(data.Length, Page.Size - end), maxLen - _len);
-                data[..fill].CopyTo(f.Page.Span[end..]);
-                FragSizeAdd(last, fill);
-                data = data[fill..];
-                copied += fill;
-            }
-        }
-
-        while (!data.IsEmpty && _len < maxLen && _shinfo.NrFragsValue < SharedInfo.MaxSkbFrags && !IsCloned)
-        {
-            if (!_cache.Pages.TryAlloc(out Page page))
-            {
-                break;
-            }
-
-            int n = Math.Min(Math.Min(data.Length, Page.Size), maxLen - _len);
-            data[..n].CopyTo(page.Span);
-            FillPageDesc(_shinfo.NrFragsValue, page, 0, n);
-            data = data[n..];
-            copied += n;
-        }
-
-        return copied;
-    }
-
-    /// <summary>
-    /// Appends a copy of <paramref name="data"/> to the paged area while <see cref="Len"/> stays within
     /// <paramref name="maxLen"/>, through a socket's <see cref="PageFrag"/>: the bytes go into the free part of its
     /// page, merged into the last frag when that frag ends exactly there (same page, no destructor, data buffer not
     /// shared), else as a new frag taking its own page reference. Returns the bytes copied: fewer than asked when the

@@ -118,9 +118,18 @@ public sealed partial class SkBuff
             ThrowHelper.ThrowRange(nameof(AppendFrags), offset, length, pages.Length * Page.Size);
         }
 
-        int first = Math.Min(Page.Size - offset, length);
-        if (CanCoalesce(pages[0], offset, destructor))
+        EnsureFragsWritable(nameof(AppendFrags));
+        int pieces = (offset + length + Page.Size - 1) / Page.Size;
+        bool merges = CanCoalesce(pages[0], offset, destructor);
+        int start = _shinfo.NrFragsValue;
+        if (start + pieces - (merges ? 1 : 0) > SharedInfo.MaxSkbFrags)
         {
+            ThrowHelper.ThrowShared(this, nameof(AppendFrags), $"{pieces} pieces do not fit the {SharedInfo.MaxSkbFrags - start} free frag slots");
+        }
+
+        if (merges)
+        {
+            int first = Math.Min(Page.Size - offset, length);
             AppendFrag(pages[0], offset, first, destructor);
             if (first == length)
             {
@@ -130,14 +139,8 @@ public sealed partial class SkBuff
             pages = pages[1..];
             length -= first;
             offset = 0;
-        }
-
-        EnsureFragsWritable(nameof(AppendFrags));
-        int pieces = (offset + length + Page.Size - 1) / Page.Size;
-        int start = _shinfo.NrFragsValue;
-        if (start + pieces > SharedInfo.MaxSkbFrags)
-        {
-            ThrowHelper.ThrowShared(this, nameof(AppendFrags), $"{pieces} pieces do not fit the {SharedInfo.MaxSkbFrags - start} free frag slots");
+            pieces--;
+            start = _shinfo.NrFragsValue;
         }
 
         Span<SkbFrag> slots = _shinfo.Frags.AsSpan(start, pieces);

@@ -4,17 +4,19 @@ namespace FragNet.Buffers.Tests;
 public sealed class AppendCopyTests
 {
     [Fact]
-    public void Small_appends_share_the_last_own_page_instead_of_taking_one_each()
+    public void Small_appends_through_a_page_frag_share_one_page_instead_of_taking_one_each()
     {
         using var w = new BufferWorld();
         SkBuff skb = w.Cache.Alloc(0);
-        Assert.Equal(100, skb.AppendCopy(TestBytes.Pattern(100, 1), 65536));
-        Assert.Equal(100, skb.AppendCopy(TestBytes.Pattern(100, 2), 65536));
+        var pf = new PageFrag(w.Pool);
+        Assert.Equal(100, skb.AppendCopy(TestBytes.Pattern(100, 1), 65536, pf));
+        Assert.Equal(100, skb.AppendCopy(TestBytes.Pattern(100, 2), 65536, pf));
         Assert.Equal(1, skb.NrFrags);
         Assert.Equal(200, skb.FragSize(0));
         Assert.Equal([.. TestBytes.Pattern(100, 1), .. TestBytes.Pattern(100, 2)], TestBytes.Of(skb));
         Assert.Equal(1, w.Pool.Outstanding);
         skb.Consume();
+        pf.Release();
     }
 
     [Fact]
@@ -23,13 +25,15 @@ public sealed class AppendCopyTests
         using var w = new BufferWorld();
         var d = w.NewDestructor();
         SkBuff skb = w.Cache.Alloc(0);
+        var pf = new PageFrag(w.Pool);
         skb.AppendFrag(w.Lender[0], 0, 10, d);
         d.Destructor.Release();
         byte[] lenderBefore = w.Lender[0].Span.ToArray();
-        Assert.Equal(5, skb.AppendCopy(TestBytes.Pattern(5, 3), 65536));
+        Assert.Equal(5, skb.AppendCopy(TestBytes.Pattern(5, 3), 65536, pf));
         Assert.Equal(2, skb.NrFrags);
         Assert.Equal(lenderBefore, w.Lender[0].Span.ToArray());
         skb.Consume();
+        pf.Release();
     }
 
     [Fact]
@@ -37,12 +41,14 @@ public sealed class AppendCopyTests
     {
         using var w = new BufferWorld();
         SkBuff skb = w.Cache.Alloc(0);
-        skb.AppendCopy(TestBytes.Pattern(10, 4), 65536);
+        var pf = new PageFrag(w.Pool);
+        skb.AppendCopy(TestBytes.Pattern(10, 4), 65536, pf);
         SkBuff clone = skb.Clone(); // in flight: the frag array is shared
-        Assert.Equal(0, skb.AppendCopy(TestBytes.Pattern(10, 5), 65536));
+        Assert.Equal(0, skb.AppendCopy(TestBytes.Pattern(10, 5), 65536, pf));
         Assert.Equal(10, clone.Len);
         clone.Consume();
         skb.Consume();
+        pf.Release();
     }
 
     [Fact]
@@ -51,25 +57,31 @@ public sealed class AppendCopyTests
         using (var w = new BufferWorld())
         {
             SkBuff skb = w.Cache.Alloc(0);
-            Assert.Equal(5000, skb.AppendCopy(new byte[9000], 5000));
+            var pf = new PageFrag(w.Pool);
+            Assert.Equal(5000, skb.AppendCopy(new byte[9000], 5000, pf));
             Assert.Equal(5000, skb.Len);
             skb.Consume();
+            pf.Release();
         }
 
         using (var w = new BufferWorld())
         {
             SkBuff skb = w.Cache.Alloc(0);
-            Assert.Equal(SharedInfo.MaxSkbFrags * Page.Size, skb.AppendCopy(new byte[100 * Page.Size], int.MaxValue));
+            var pf = new PageFrag(w.Pool);
+            Assert.Equal(SharedInfo.MaxSkbFrags * Page.Size, skb.AppendCopy(new byte[100 * Page.Size], int.MaxValue, pf));
             Assert.Equal(SharedInfo.MaxSkbFrags, skb.NrFrags);
             skb.Consume();
+            pf.Release();
         }
 
         using (var w = new BufferWorld(poolPages: 2))
         {
             SkBuff skb = w.Cache.Alloc(0);
-            Assert.Equal(2 * Page.Size, skb.AppendCopy(new byte[3 * Page.Size], int.MaxValue));
+            var pf = new PageFrag(w.Pool);
+            Assert.Equal(2 * Page.Size, skb.AppendCopy(new byte[3 * Page.Size], int.MaxValue, pf));
             Assert.Equal(1, w.Pool.Exhaustions);
             skb.Consume();
+            pf.Release();
         }
     }
 

@@ -113,9 +113,7 @@ public sealed class AppendFragsTests
         skb.Consume();
     }
 
-    [Fact(Skip = "src bug: AppendFrags merges the first piece (AppendFrag) before it checks that the remaining pieces fit " +
-                 "the free slots, so on the InvalidOperationException the buffer has already grown by the first piece. " +
-                 "Remove Skip to reproduce.")]
+    [Fact]
     public void A_run_whose_first_piece_merges_but_whose_rest_does_not_fit_throws_and_leaves_the_buffer_unchanged()
     {
         using var w = new BufferWorld();
@@ -198,10 +196,7 @@ public sealed class AppendFragsTests
         Assert.Equal(1, d.Runs);
     }
 
-    [Fact(Skip = "src bug: FragCore.RefAll takes each page's reference before the run's destructor references; when " +
-                 "AcquireRefs then throws (the destructor was already destroyed), the page references stay taken while " +
-                 "AppendFrags clears the slots, so the pages can never return. FragCore.Ref has the same order. Remove " +
-                 "Skip to reproduce.")]
+    [Fact]
     public void A_run_lent_under_a_destroyed_destructor_throws_and_takes_no_page_reference()
     {
         using var w = new BufferWorld();

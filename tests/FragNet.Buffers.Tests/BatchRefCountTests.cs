@@ -76,24 +76,17 @@ public sealed class BatchRefCountTests
         Assert.Equal(2, w.Pool.Available); // not returned a second time
     }
 
-    [Fact(Skip = "src bug: ReleaseRefs(0) on a released object passes the 'held < count' check (0 < 0 is false) and, " +
-                 "since held == count, runs OnReleased a second time (a page goes back to its pool twice, a destructor's " +
-                 "Destroy throws 'ran twice'). Remove Skip to reproduce.")]
-    public void Dropping_zero_references_from_a_released_page_throws_or_does_nothing()
+    [Fact]
+    public void Taking_or_dropping_zero_references_is_refused_and_a_released_page_stays_released_once()
     {
         using var w = new BufferWorld(poolPages: 2);
         Page other = w.Pool.Alloc(); // keeps the pool from being full, so a second return is not caught there
         Page page = w.Pool.Alloc();
         page.Release();
         Assert.Equal(1, w.Pool.Available);
-        try
-        {
-            page.ReleaseRefs(0, "test");
-        }
-        catch (RefCountException)
-        {
-            // refusing the call is fine too
-        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => page.ReleaseRefs(0, "test"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => other.ReleaseRefs(-1, "test"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => other.AcquireRefs(0, "test"));
 
         Assert.Equal(1, w.Pool.Available); // the page is on the free list once, not twice
         Assert.Equal(0, page.RefCount);

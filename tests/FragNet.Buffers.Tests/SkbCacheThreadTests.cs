@@ -99,7 +99,9 @@ public sealed class SkbCacheThreadTests
     {
         using var w = new BufferWorld();
         SkBuff skb = w.Cache.Alloc(0);
-        skb.AppendCopy(TestBytes.Pattern(5000, 1), 65536);
+        var pf = new PageFrag(w.Pool);
+        skb.AppendCopy(TestBytes.Pattern(5000, 1), 65536, pf);
+        pf.Release();
         SkBuff clone = skb.Clone();
         Assert.Equal((2, 1), (w.Cache.Live, w.Cache.LiveShared));
         skb.Consume();

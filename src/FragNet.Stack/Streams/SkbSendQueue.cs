@@ -4,7 +4,7 @@ namespace FragNet.Stack.Streams;
 
 /// <summary>
 /// The two ways data enters a send queue of <see cref="SkBuff"/>s, shared by every stream socket so they fill their
-/// queues alike: copied into pool pages (<see cref="AppendCopy"/>, the <c>send()</c> path) or lent by reference with a
+/// queues alike: copied into pool pages (<see cref="AppendCopy{TQueue}"/>, the <c>send()</c> path) or lent by reference with a
 /// destructor (<see cref="AppendPages"/>, the sendpage / MSG_ZEROCOPY path). Queue buffers hold at most
 /// <c>maxBuffer</c> bytes (what one GSO super-segment carries).
 /// </summary>
@@ -53,47 +53,32 @@ internal static class SkbSendQueue
         tail.AppendFrag(page, offset, length, destructor);
     }
 
-    /// <summary>Appends a caller's memory running across consecutive pages (<see cref="SkBuff.AppendFrags"/>): as many
-    /// whole pieces as fit the tail go into it, and the rest into new buffers, under the same rules as
-    /// <see cref="AppendPages"/> for each piece — so each buffer's destructor references are taken in one step.</summary>
+    /// <summary>Appends a caller's memory running across consecutive pages (<see cref="SkBuff.AppendFrags"/>): the tail
+    /// takes as much as fits its byte limit and free frag slots — cutting a page piece where the limit falls, as Linux
+    /// fills each queue buffer up to its size goal — and the rest goes into new buffers, each taking its destructor's
+    /// references in one step.</summary>
     public static void AppendPageRun<TQueue>(TQueue queue, ReadOnlySpan<Page> pages, int offset, int length, FragDestructor? destructor, int maxBuffer)
         where TQueue : ISkbSendQueue
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBuffer, 1);
         while (length > 0)
         {
             SkBuff tail = queue.WritableTail();
-            int freeSlots = SharedInfo.MaxSkbFrags - tail.NrFrags;
-            bool merges = tail.CanCoalesce(pages[0], offset, destructor); // the first piece then needs no slot
-            int take = 0;
-            int pieces = 0;
-            while (take < length)
+            int room = maxBuffer - tail.Len;
+            int freeSlots = SharedInfo.MaxSkbFrags - tail.NrFrags + (tail.CanCoalesce(pages[0], offset, destructor) ? 1 : 0);
+            if (room <= 0 || freeSlots == 0)
             {
-                int piece = Math.Min(Page.Size - (pieces == 0 ? offset : 0), length - take);
-                int slots = pieces + 1 - (merges ? 1 : 0);
-                if (tail.Len + take + piece > maxBuffer || slots > freeSlots)
-                {
-                    break;
-                }
-
-                take += piece;
-                pieces++;
-            }
-
-            if (pieces == 0)
-            {
-                if (tail.Len == 0)
-                {
-                    throw new ArgumentOutOfRangeException(nameof(maxBuffer), maxBuffer, "a queue buffer cannot hold one page piece");
-                }
-
                 queue.NewQueueBuffer();
                 continue;
             }
 
-            tail.AppendFrags(pages[..pieces], offset, take, destructor);
-            pages = pages[pieces..];
+            // Pieces: the rest of the first page, then whole pages; as many as the slots allow, cut at the room left.
+            int take = Math.Min(Math.Min(length, room), Page.Size - offset + ((freeSlots - 1) * Page.Size));
+            tail.AppendFrags(pages, offset, take, destructor);
+            int end = offset + take; // where the run stopped, counted from the start of pages[0]
+            pages = pages[(end / Page.Size)..];
+            offset = end % Page.Size;
             length -= take;
-            offset = 0;
         }
     }
 }
