@@ -118,7 +118,8 @@ internal static class BenchCommand
     /// Microseconds per message, copy path against zero-copy path, for each size (<see cref="TcpSendCostPair"/>).
     /// Every pair first runs for <see cref="WarmUp"/> (the JIT's tiers settle and the pools reach their working set),
     /// then the pairs take turns in <see cref="Rounds"/> rounds of about <see cref="RoundLength"/> each; a figure is
-    /// the median of its rounds, so one descheduled round on a shared machine does not decide it.
+    /// the median of its rounds, so one descheduled round on a shared machine does not decide it, and a ratio the
+    /// median of the rounds' ratios.
     /// </summary>
     private static List<SendCostRow> MeasureSendCost(int[] sizes)
     {
@@ -149,9 +150,10 @@ internal static class BenchCommand
             Console.Error.WriteLine();
             return sizes.Select((size, i) =>
             {
-                double copy = Median(copyRounds[i]);
-                double zero = Median(zeroRounds[i]);
-                return new SendCostRow(size, copy, zero, copy / zero);
+                // The ratio is the median of each round's own ratio: a copy round and its zero-copy round run back to
+                // back, so they share whatever else the machine was doing.
+                double ratio = Median(copyRounds[i].Zip(zeroRounds[i], (c, z) => c / z));
+                return new SendCostRow(size, Median(copyRounds[i]), Median(zeroRounds[i]), ratio);
             }).ToList();
         }
         finally
@@ -164,7 +166,7 @@ internal static class BenchCommand
         }
     }
 
-    private const int Rounds = 9;
+    private const int Rounds = 15;
     private static readonly TimeSpan WarmUp = TimeSpan.FromMilliseconds(150);
     private static readonly TimeSpan RoundLength = TimeSpan.FromMilliseconds(20);
 

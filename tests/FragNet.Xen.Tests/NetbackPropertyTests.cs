@@ -66,7 +66,7 @@ public sealed class NetbackPropertyTests
             skb.CopyBits(0, got);
             Assert.True(content.AsSpan().SequenceEqual(got), $"{mode}: a {size}-byte packet in {requests.Count} slots arrived altered");
             NetbackMode effective = mode != NetbackMode.Adaptive ? mode
-                : size < new NetbackConfig().AdaptiveThreshold ? NetbackMode.Copy : NetbackMode.MapDestructor;
+                : size < new NetbackConfig().AdaptiveThreshold ? NetbackMode.Copy : NetbackMode.CopyHeaderMapRest;
             if (effective == NetbackMode.Copy)
             {
                 Assert.Equal(answeredBefore + requests.Count, pair.Back.TxResponses);

@@ -127,10 +127,12 @@ public sealed partial class TcpSocket
 
         int length = (int)Math.Min(Math.Min(unsent, usable), SizeGoal());
         bool last = length == unsent;
-        // Nagle (RFC 9293 §3.7.4, as Linux applies it): a short segment goes out when nothing is unacknowledged,
-        // with TCP_NODELAY, or when it carries the last data before a FIN. The receiver's SWS avoidance keeps the
-        // window from offering slivers, so "nothing unacknowledged" cannot degenerate into tiny segments.
-        if (length < _sndMss && inFlight != 0 && !_config.NoDelay && !(last && _finQueued))
+        // Nagle (RFC 9293 §3.7.4) in Minshall's form, as Linux applies it (tcp_nagle_check): a short segment waits only
+        // while another short segment is unacknowledged — so a write's tail follows its full-sized segments at once,
+        // and a stream of small writes still has at most one small segment in flight. It goes out anyway with
+        // TCP_NODELAY or when it carries the last data before a FIN. The receiver's SWS avoidance keeps the window from
+        // offering slivers.
+        if (length < _sndMss && inFlight != 0 && _sndSml > _sndUna && !_config.NoDelay && !(last && _finQueued))
         {
             return false;
         }
@@ -138,6 +140,11 @@ public sealed partial class TcpSocket
         bool retransmit = _sndNxt < _sndMax;
         TcpSeqNumber seq = _sndNxt;
         payload = TakeRange(seq, ref length);
+        if (length % _sndMss != 0)
+        {
+            _sndSml = seq + length; // tcp_minshall_update: this segment ends short of a whole MSS
+        }
+
         last = length == unsent;
         bool finToo = last && _finQueued && !retransmit;
         seg = Header(now, TcpFlags.Ack | (last ? TcpFlags.Psh : 0) | (finToo ? TcpFlags.Fin : 0), seq, length);

@@ -41,6 +41,7 @@ public sealed partial class TcpSocket : IStreamSocket, ISkbSendQueue
     private TcpSeqNumber _sndUna;
     private TcpSeqNumber _sndNxt;
     private TcpSeqNumber _sndMax; // highest sequence number sent (SND.NXT before a go-back-N rewind)
+    private TcpSeqNumber _sndSml; // end of the last segment sent shorter than its MSS multiple (Linux snd_sml)
     private TcpSeqNumber _sndWl1;
     private TcpSeqNumber _sndWl2;
     private uint _sndWnd;
@@ -429,6 +430,7 @@ public sealed partial class TcpSocket : IStreamSocket, ISkbSendQueue
         _sndUna = iss;
         _sndNxt = iss;
         _sndMax = iss;
+        _sndSml = iss;
         _rto = _config.InitialRto;
         _cwnd = InitialWindow();
         _ssthresh = int.MaxValue;

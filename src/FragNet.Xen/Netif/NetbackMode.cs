@@ -19,7 +19,8 @@ public enum NetbackMode
     CopyHeaderMapRest,
 
     /// <summary>Copy packets shorter than <see cref="NetbackConfig.AdaptiveThreshold"/> — where a grant map and its
-    /// unmap cost more than copying the bytes — and map larger ones with a fragment destructor. The threshold is the
-    /// crossover <c>fragnet bench netback</c> measures on the machine.</summary>
+    /// unmap cost more than copying the bytes — and take larger ones as <see cref="CopyHeaderMapRest"/> does: the
+    /// headers the stack reads copied into the linear area, the payload mapped with a fragment destructor. The
+    /// threshold is the crossover <c>fragnet bench netback</c> measures on the machine.</summary>
     Adaptive,
 }

@@ -165,7 +165,7 @@ public sealed partial class Vif
         }
 
         NetbackMode mode = _config.Mode == NetbackMode.Adaptive
-            ? (total < _config.AdaptiveThreshold ? NetbackMode.Copy : NetbackMode.MapDestructor)
+            ? (total < _config.AdaptiveThreshold ? NetbackMode.Copy : NetbackMode.CopyHeaderMapRest)
             : _config.Mode;
         SkBuff? skb = mode switch
         {
