@@ -2,6 +2,7 @@ using System.Diagnostics;
 using FragNet.Buffers;
 using FragNet.Xen.Abi;
 using FragNet.Xen.Hypervisor;
+using FragNet.Xen.Netif;
 
 namespace FragNet.Xen.Host;
 
@@ -16,8 +17,10 @@ namespace FragNet.Xen.Host;
 /// </summary>
 /// <remarks>
 /// Per page, copying <c>n</c> bytes costs about <c>copyFixed + n × copyPerByte</c> and mapping costs
-/// <c>mapPerPage</c>. Packets shorter than <c>(mapPerPage − copyFixed) / copyPerByte</c> bytes are copied; if mapping
-/// a page costs more than copying a whole one, mapping never pays and every packet is copied. Each figure is the
+/// <c>mapPerPage</c>. Above the threshold adaptive takes a packet as copy-header-map-rest does — its first 128 bytes
+/// copied, the rest mapped — which pays when <c>n × copyPerByte &gt; 128 × copyPerByte + mapPerPage</c> (the copy's
+/// fixed part is paid either way): packets shorter than <c>128 + mapPerPage / copyPerByte</c> bytes are copied, and if
+/// mapping a page costs more than copying the rest of one, every packet is copied. Each figure is the
 /// median of several rounds, because the machine is noisy. What the probes cannot see is a guest that has just
 /// written its data on another core (the lines are dirty there, and a copy pulls them across); the threshold
 /// therefore still leans towards copying.
@@ -53,9 +56,12 @@ public sealed record AdaptiveCalibration(int Threshold, double MapNsPerPage, dou
         int next = 0;
         double perByte = Math.Max(1e-3, Median(() => CopyColdPage(guest, cache, ref next)) / Page.Size);
         double fixedCost = Math.Max(0, small - (64 * perByte));
-        int threshold = map >= fixedCost + (Page.Size * perByte)
+        // Above the threshold a packet is taken as copy-header-map-rest: its first HeaderCopy bytes copied, the rest mapped.
+        // That pays when copying the whole packet costs more: n × perByte > HeaderCopy × perByte + map.
+        int header = new NetbackConfig().HeaderCopy;
+        int threshold = map >= (Page.Size - header) * perByte
             ? int.MaxValue
-            : (int)Math.Clamp(Math.Ceiling((map - fixedCost) / perByte), 0, Page.Size);
+            : (int)Math.Clamp(Math.Ceiling(header + (map / perByte)), 0, Page.Size);
         return new AdaptiveCalibration(threshold, map, fixedCost, perByte);
     }
 

@@ -44,13 +44,28 @@ internal sealed class Captures : IDisposable
     {
         ExternalTool.Result dump = ExternalTool.Run("tcpdump", "-n", "-r", pcap);
         Assert.True(dump.ExitCode == 0 && dump.StandardOutput.Length > 0, $"tcpdump could not read {pcap}:\n{dump}");
-        ExternalTool.Result malformed = ExternalTool.Run("tshark", "-r", pcap, "-Y", "_ws.malformed || _ws.expert.severity == error");
+        string[] decodeAs = RpcClientPorts(pcap);
+        ExternalTool.Result malformed = ExternalTool.Run("tshark", [.. decodeAs, "-r", pcap, "-Y", "_ws.malformed || _ws.expert.severity == error"]);
         Assert.True(malformed.ExitCode == 0, $"tshark failed:\n{malformed}");
         Assert.True(malformed.StandardOutput.Trim().Length == 0, $"tshark found malformed or erroneous packets:\n{malformed.StandardOutput}");
-        ExternalTool.Result calls = ExternalTool.Run("tshark", "-r", pcap, "-Y", "nfs && rpc.msgtyp == 0", "-T", "fields", "-e", "nfs.procedure_v3");
+        ExternalTool.Result calls = ExternalTool.Run("tshark", [.. decodeAs, "-r", pcap, "-Y", "nfs && rpc.msgtyp == 0", "-T", "fields", "-e", "nfs.procedure_v3"]);
         Assert.True(calls.ExitCode == 0, $"tshark failed:\n{calls}");
         return [.. calls.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .SelectMany(l => l.Split(',')).Select(int.Parse)];
+    }
+
+    /// <summary>
+    /// tshark picks a TCP conversation's dissector by its lower port, so a client that happens to bind a privileged
+    /// port registered to something else (libnfs picks one below 1024; 862 is TWAMP-Control) has its NFS decoded as
+    /// that protocol. Every port that talks to the NFS, MOUNT or portmapper port is decoded as RPC.
+    /// </summary>
+    private static string[] RpcClientPorts(string pcap)
+    {
+        ExternalTool.Result ports = ExternalTool.Run("tshark", "-r", pcap, "-Y", "tcp.port in {2049 20048 111}", "-T", "fields", "-e", "tcp.srcport", "-e", "tcp.dstport");
+        Assert.True(ports.ExitCode == 0, $"tshark failed:\n{ports}");
+        return [.. ports.StandardOutput.Split(['\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(int.Parse).Where(p => p is not (2049 or 20048 or 111)).Distinct().Order()
+            .SelectMany(p => new[] { "-d", $"tcp.port=={p},rpc" })];
     }
 
     public void Dispose()
