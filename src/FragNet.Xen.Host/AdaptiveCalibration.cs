@@ -18,9 +18,8 @@ namespace FragNet.Xen.Host;
 /// <remarks>
 /// Per page, copying <c>n</c> bytes costs about <c>copyFixed + n × copyPerByte</c> and mapping costs
 /// <c>mapPerPage</c>. Above the threshold adaptive takes a packet as copy-header-map-rest does — its first 128 bytes
-/// copied, the rest mapped — which pays when <c>n × copyPerByte &gt; 128 × copyPerByte + mapPerPage</c> (the copy's
-/// fixed part is paid either way): packets shorter than <c>128 + mapPerPage / copyPerByte</c> bytes are copied, and if
-/// mapping a page costs more than copying the rest of one, every packet is copied. Each figure is the
+/// copied, its pages mapped — and the threshold is the smallest size where that is the cheaper of the two
+/// (<see cref="Crossover"/>); if it never is, every packet is copied. Each figure is the
 /// median of several rounds, because the machine is noisy. What the probes cannot see is a guest that has just
 /// written its data on another core (the lines are dirty there, and a copy pulls them across); the threshold
 /// therefore still leans towards copying.
@@ -56,13 +55,29 @@ public sealed record AdaptiveCalibration(int Threshold, double MapNsPerPage, dou
         int next = 0;
         double perByte = Math.Max(1e-3, Median(() => CopyColdPage(guest, cache, ref next)) / Page.Size);
         double fixedCost = Math.Max(0, small - (64 * perByte));
-        // Above the threshold a packet is taken as copy-header-map-rest: its first HeaderCopy bytes copied, the rest mapped.
-        // That pays when copying the whole packet costs more: n × perByte > HeaderCopy × perByte + map.
-        int header = new NetbackConfig().HeaderCopy;
-        int threshold = map >= (Page.Size - header) * perByte
-            ? int.MaxValue
-            : (int)Math.Clamp(Math.Ceiling(header + (map / perByte)), 0, Page.Size);
-        return new AdaptiveCalibration(threshold, map, fixedCost, perByte);
+        return new AdaptiveCalibration(Crossover(map, fixedCost, perByte, new NetbackConfig().HeaderCopy), map, fixedCost, perByte);
+    }
+
+    /// <summary>
+    /// The smallest packet size from which copy-header-map-rest is cheaper than copying, for packets laid out from the
+    /// start of a page (int.MaxValue if none up to 65535): a packet of <c>n</c> bytes on <c>k</c> pages costs
+    /// <c>k × copyFixed + n × copyPerByte</c> to copy, and <c>copyFixed + header × copyPerByte + k × mapPerPage</c> to take
+    /// with its header copied and its pages mapped.
+    /// </summary>
+    public static int Crossover(double mapPerPage, double copyFixed, double copyPerByte, int header)
+    {
+        for (int n = 64; n <= 65535; n += 64)
+        {
+            int pages = (n + Page.Size - 1) / Page.Size;
+            double copy = (pages * copyFixed) + (n * copyPerByte);
+            double mapped = copyFixed + (header * copyPerByte) + (pages * mapPerPage);
+            if (mapped < copy)
+            {
+                return n;
+            }
+        }
+
+        return int.MaxValue;
     }
 
     private static double Median(Func<double> round)
