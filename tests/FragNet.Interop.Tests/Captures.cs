@@ -61,7 +61,7 @@ internal sealed class Captures : IDisposable
     /// </summary>
     private static string[] RpcClientPorts(string pcap)
     {
-        ExternalTool.Result ports = ExternalTool.Run("tshark", "-r", pcap, "-Y", "tcp.port in {2049 20048 111}", "-T", "fields", "-e", "tcp.srcport", "-e", "tcp.dstport");
+        ExternalTool.Result ports = ExternalTool.Run("tshark", "-r", pcap, "-Y", "tcp.port == 2049 || tcp.port == 20048 || tcp.port == 111", "-T", "fields", "-e", "tcp.srcport", "-e", "tcp.dstport");
         Assert.True(ports.ExitCode == 0, $"tshark failed:\n{ports}");
         return [.. ports.StandardOutput.Split(['\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(int.Parse).Where(p => p is not (2049 or 20048 or 111)).Distinct().Order()
