@@ -190,7 +190,7 @@ internal static class BenchCommand
         return sorted[sorted.Length / 2];
     }
 
-    /// <summary>Kernel TCP over loopback with the same message size, measured here.</summary>
+    /// <summary>Kernel TCP over loopback with the same message size, measured here in steady state.</summary>
     private static double KernelLoopbackGbps(long bytes, int message)
     {
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -199,10 +199,15 @@ internal static class BenchCommand
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         client.Connect(listener.LocalEndPoint!);
         using Socket server = listener.Accept();
+        // Timed like FragNet's goodput: from the read that passes a tenth of the bytes to the last one, so the
+        // connection's start and slow start are out of it.
+        long startBytes = -1;
+        long start = 0;
+        long end = 0;
+        long got = 0;
         var reader = new Thread(() =>
         {
             byte[] buf = new byte[message];
-            long got = 0;
             while (got < bytes)
             {
                 int n = server.Receive(buf);
@@ -212,10 +217,16 @@ internal static class BenchCommand
                 }
 
                 got += n;
+                if (startBytes < 0 && got >= bytes / 10)
+                {
+                    startBytes = got;
+                    start = Stopwatch.GetTimestamp();
+                }
             }
+
+            end = Stopwatch.GetTimestamp();
         });
         byte[] data = new byte[message];
-        long start = Stopwatch.GetTimestamp();
         reader.Start();
         for (long sent = 0; sent < bytes; sent += message)
         {
@@ -223,8 +234,8 @@ internal static class BenchCommand
         }
 
         reader.Join();
-        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        return bytes * 8 / seconds / 1e9;
+        double seconds = Stopwatch.GetElapsedTime(start, end).TotalSeconds;
+        return seconds > 0 ? (got - startBytes) * 8 / seconds / 1e9 : 0;
     }
 
     /// <summary>One message size: the sender's microseconds per message in each mode, and copy ÷ zero-copy.</summary>

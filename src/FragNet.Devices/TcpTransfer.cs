@@ -16,6 +16,9 @@ public static class TcpTransfer
 {
     private const int ZeroCopyPages = 512;
 
+    /// <summary>Where corruption may start: past Ethernet (14), IPv4 (20) and TCP with timestamps (32).</summary>
+    private const int CorruptFrom = 14 + 20 + 32;
+
     /// <summary>Runs one transfer. <paramref name="progress"/> receives (bytes delivered, bytes total) now and then.</summary>
     public static TcpTransferReport Run(TcpTransferOptions options, Action<long, long>? progress = null)
     {
@@ -188,6 +191,11 @@ public static class TcpTransfer
         if (o.Duplicate > 0)
         {
             f.Add(FaultRule.Duplicate(o.Duplicate));
+        }
+
+        if (o.Corrupt > 0)
+        {
+            f.Add(FaultRule.Corrupt(o.Corrupt, fromOffset: CorruptFrom));
         }
 
         return f.Rules.Count == 0 ? null : f;

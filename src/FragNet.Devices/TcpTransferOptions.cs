@@ -16,6 +16,10 @@ public sealed record TcpTransferOptions
     /// <summary>Duplication probability per frame, both directions.</summary>
     public double Duplicate { get; init; }
 
+    /// <summary>Probability of flipping a byte of a frame's payload (past the Ethernet, IPv4 and TCP headers with
+    /// timestamps), each direction: only the TCP checksum can catch it.</summary>
+    public double Corrupt { get; init; }
+
     /// <summary>Delay every N-th frame from the receiver by <see cref="Delay"/> (the talk's netoutage); 0 for none.</summary>
     public int DelayOneIn { get; init; }
 

@@ -96,7 +96,10 @@ public sealed class TcpConnectionTests
         link.DropRule = (_, seg, _) => (seg.Flags & TcpFlags.Syn) == 0 && rng.NextDouble() < loss;
         link.Open();
         byte[] data = Pattern(200_000, seed);
-        byte[] got = link.Transfer(data, Duration.FromSeconds(600));
+        // Virtual time, so the limit costs nothing: at 20 % loss each way, an ACK lost at a flight's tail costs a
+        // retransmission timeout, and the next ACK echoes the timestamp of the segment sent before it (RFC 7323 §3.4),
+        // so the RTT sample includes the wait; the RTO grows to tens of seconds before it settles. Seed 4 needs over 10 min.
+        byte[] got = link.Transfer(data, Duration.FromSeconds(3600));
         Assert.True(data.Length == got.Length, $"{got.Length} of {data.Length}; client {link.Client.State} {link.Client.Error} rto {link.Client.Rto} timeouts {link.Client.Counters.Timeouts}; server {link.Server.State} {link.Server.Error}");
         Assert.Equal(data, got);
     }

@@ -137,6 +137,7 @@ public sealed unsafe class HostTcpSocket : IStreamSocket, ISkbSendQueue
 
     public bool SendPages(ReadOnlySpan<Page> pages, int offset, int length, FragDestructor? destructor)
     {
+        SkbSendQueue.CheckPageRun(pages, offset, length);
         if (length > SendSpace)
         {
             return false;

@@ -53,6 +53,28 @@ internal static class SkbSendQueue
         tail.AppendFrag(page, offset, length, destructor);
     }
 
+    /// <summary>Checks a page run before anything is queued, so a bad one queues nothing: <paramref name="length"/>
+    /// positive, <paramref name="offset"/> inside the first page, enough pages, none of them null.</summary>
+    public static void CheckPageRun(ReadOnlySpan<Page> pages, int offset, int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(length);
+        if (offset < 0 || offset >= Page.Size)
+        {
+            throw new ArgumentOutOfRangeException(nameof(offset), offset, $"the run starts inside its first page (0..{Page.Size - 1})");
+        }
+
+        int needed = (offset + length + Page.Size - 1) / Page.Size;
+        if (pages.Length < needed)
+        {
+            throw new ArgumentException($"{length} bytes from offset {offset} need {needed} pages; {pages.Length} given", nameof(pages));
+        }
+
+        foreach (Page page in pages[..needed])
+        {
+            ArgumentNullException.ThrowIfNull(page, nameof(pages));
+        }
+    }
+
     /// <summary>Appends a caller's memory running across consecutive pages (<see cref="SkBuff.AppendFrags"/>): the tail
     /// takes as much as fits its byte limit and free frag slots — cutting a page piece where the limit falls, as Linux
     /// fills each queue buffer up to its size goal — and the rest goes into new buffers, each taking its destructor's

@@ -245,6 +245,7 @@ public sealed partial class TcpSocket
         TcpOptions o = syn.Options;
         int peerMss = o.MaxSegmentSize ?? 536;
         _sndMss = Math.Max(64, Math.Min(peerMss, _config.Mss));
+        _mssKnown = true;
         _cwnd = InitialWindow();
         _peerOfferedWindowScale = o.WindowShift is not null;
         if (_config.WindowScaling && o.WindowShift is int shift)

@@ -125,6 +125,7 @@ public sealed partial class TcpSocket
             return false;
         }
 
+        int mss = CurrentMss();
         int length = (int)Math.Min(Math.Min(unsent, usable), SizeGoal());
         bool last = length == unsent;
         // Nagle (RFC 9293 §3.7.4) in Minshall's form, as Linux applies it (tcp_nagle_check): a short segment waits only
@@ -132,7 +133,7 @@ public sealed partial class TcpSocket
         // and a stream of small writes still has at most one small segment in flight. It goes out anyway with
         // TCP_NODELAY or when it carries the last data before a FIN. The receiver's SWS avoidance keeps the window from
         // offering slivers.
-        if (length < _sndMss && inFlight != 0 && _sndSml > _sndUna && !_config.NoDelay && !(last && _finQueued))
+        if (length < mss && inFlight != 0 && _sndSml > _sndUna && _sndSml <= _sndNxt && !_config.NoDelay && !(last && _finQueued))
         {
             return false;
         }
@@ -140,7 +141,7 @@ public sealed partial class TcpSocket
         bool retransmit = _sndNxt < _sndMax;
         TcpSeqNumber seq = _sndNxt;
         payload = TakeRange(seq, ref length);
-        if (length % _sndMss != 0)
+        if (!retransmit && length % mss != 0)
         {
             _sndSml = seq + length; // tcp_minshall_update: this segment ends short of a whole MSS
         }
@@ -148,11 +149,11 @@ public sealed partial class TcpSocket
         last = length == unsent;
         bool finToo = last && _finQueued && !retransmit;
         seg = Header(now, TcpFlags.Ack | (last ? TcpFlags.Psh : 0) | (finToo ? TcpFlags.Fin : 0), seq, length);
-        if (length > _sndMss)
+        if (length > mss)
         {
-            payload.GsoSize = _sndMss;
+            payload.GsoSize = mss;
             payload.Shinfo.GsoType = GsoType.TcpV4;
-            payload.Shinfo.GsoSegs = (length + _sndMss - 1) / _sndMss;
+            payload.Shinfo.GsoSegs = (length + mss - 1) / mss;
         }
 
         _sndNxt = seq + length + (finToo ? 1 : 0);
@@ -346,6 +347,15 @@ public sealed partial class TcpSocket
         int promised = Math.Max(_rcvAdvertisedRight - _rcvNxt, 0);
         int offer = free >= Math.Min(_config.ReceiveBuffer / 2, _config.Mss) ? free : 0;
         return Math.Max(offer, promised);
+    }
+
+    /// <summary>The payload one segment may carry now (Linux <c>tcp_current_mss</c>): the MSS less the SACK blocks a
+    /// segment sent now would carry (2 bytes of kind and length, padded to 4, and 8 per block), so a segment with them
+    /// still fits the path's MTU.</summary>
+    private int CurrentMss()
+    {
+        int blocks = SackBlocks().Length;
+        return blocks == 0 ? _sndMss : Math.Max(64, _sndMss - 4 - (8 * blocks));
     }
 
     /// <summary>RFC 2018 §4: up to three (with timestamps) or four blocks of queued out-of-order data, the block holding

@@ -42,6 +42,7 @@ public sealed partial class TcpSocket : IStreamSocket, ISkbSendQueue
     private TcpSeqNumber _sndNxt;
     private TcpSeqNumber _sndMax; // highest sequence number sent (SND.NXT before a go-back-N rewind)
     private TcpSeqNumber _sndSml; // end of the last segment sent shorter than its MSS multiple (Linux snd_sml)
+    private bool _mssKnown;       // the peer's SYN gave its MSS
     private TcpSeqNumber _sndWl1;
     private TcpSeqNumber _sndWl2;
     private uint _sndWnd;
@@ -189,6 +190,7 @@ public sealed partial class TcpSocket : IStreamSocket, ISkbSendQueue
     /// <see cref="SendSpace"/> is short.</summary>
     public bool SendPages(ReadOnlySpan<Page> pages, int offset, int length, FragDestructor? destructor)
     {
+        SkbSendQueue.CheckPageRun(pages, offset, length);
         if (length > SendSpace)
         {
             return false;
@@ -414,7 +416,13 @@ public sealed partial class TcpSocket : IStreamSocket, ISkbSendQueue
     /// </summary>
     private int SizeGoal()
     {
-        int goal = _config.GsoMaxSize > _sndMss ? _config.GsoMaxSize / _sndMss * _sndMss : _sndMss;
+        if (!_mssKnown)
+        {
+            return MaxQueuedBuffer; // data queued before the handshake: cut when it leaves, at the MSS the peer gives
+        }
+
+        int mss = CurrentMss();
+        int goal = _config.GsoMaxSize > mss ? _config.GsoMaxSize / mss * mss : mss;
         return Math.Min(goal, MaxQueuedBuffer);
     }
 
