@@ -54,82 +54,36 @@ public abstract class RefCounted
     protected abstract void OnReleased();
 
     /// <summary>Takes a reference. Throws <see cref="RefCountException"/> if the object is released.</summary>
-    internal void Acquire(string operation, string? file = null, int line = 0)
-    {
-        int count = Volatile.Read(ref _refCount);
-        while (true)
-        {
-            if (count <= 0)
-            {
-                throw Misuse($"reference taken after release (by {operation})");
-            }
-
-            int seen = Interlocked.CompareExchange(ref _refCount, count + 1, count);
-            if (seen == count)
-            {
-                break;
-            }
-
-            count = seen;
-        }
-
-        if (RefTracking.IsTracking)
-        {
-            Record(operation, +1, count + 1, CallSite(file, line));
-        }
-    }
+    internal void Acquire(string operation, string? file = null, int line = 0) => Take(1, operation, file, line);
 
     /// <summary>Drops a reference; at zero runs <see cref="OnReleased"/>. Returns true if this was the last one.</summary>
-    internal bool ReleaseRef(string operation, string? file = null, int line = 0)
-    {
-        int count = Volatile.Read(ref _refCount);
-        while (true)
-        {
-            if (count <= 0)
-            {
-                throw Misuse($"reference dropped below zero (by {operation})");
-            }
-
-            int seen = Interlocked.CompareExchange(ref _refCount, count - 1, count);
-            if (seen == count)
-            {
-                break;
-            }
-
-            count = seen;
-        }
-
-        if (RefTracking.IsTracking)
-        {
-            Record(operation, -1, count - 1, CallSite(file, line));
-        }
-
-        if (count == 1)
-        {
-            OnReleased();
-            return true;
-        }
-
-        return false;
-    }
+    internal bool ReleaseRef(string operation, string? file = null, int line = 0) => Drop(1, operation, file, line);
 
     /// <summary>Takes <paramref name="count"/> references at once, exactly as that many <see cref="Acquire"/> calls would
     /// (one atomic step). Throws <see cref="RefCountException"/> if the object is released.</summary>
     internal void AcquireRefs(int count, string operation)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        if (count == 1)
-        {
-            Acquire(operation);
-            return;
-        }
+        Take(count, operation, null, 0);
+    }
 
+    /// <summary>Drops <paramref name="count"/> references at once, exactly as that many <see cref="ReleaseRef"/> calls
+    /// would (one atomic step instead of <paramref name="count"/>); at zero runs <see cref="OnReleased"/>. Throws, dropping
+    /// nothing, if fewer than <paramref name="count"/> are held. Returns true if these were the last ones.</summary>
+    internal bool ReleaseRefs(int count, string operation)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        return Drop(count, operation, null, 0);
+    }
+
+    private void Take(int count, string operation, string? file, int line)
+    {
         int held = Volatile.Read(ref _refCount);
         while (true)
         {
             if (held <= 0)
             {
-                throw Misuse($"references taken after release (by {operation})");
+                throw Misuse(count == 1 ? $"reference taken after release (by {operation})" : $"references taken after release (by {operation})");
             }
 
             int seen = Interlocked.CompareExchange(ref _refCount, held + count, held);
@@ -143,27 +97,18 @@ public abstract class RefCounted
 
         if (RefTracking.IsTracking)
         {
-            Record(operation, count, held + count, null);
+            Record(operation, count, held + count, CallSite(file, line));
         }
     }
 
-    /// <summary>Drops <paramref name="count"/> references at once, exactly as that many <see cref="ReleaseRef"/> calls
-    /// would (one atomic step instead of <paramref name="count"/>); at zero runs <see cref="OnReleased"/>. Throws, dropping
-    /// nothing, if fewer than <paramref name="count"/> are held. Returns true if these were the last ones.</summary>
-    internal bool ReleaseRefs(int count, string operation)
+    private bool Drop(int count, string operation, string? file, int line)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        if (count == 1)
-        {
-            return ReleaseRef(operation);
-        }
-
         int held = Volatile.Read(ref _refCount);
         while (true)
         {
             if (held < count)
             {
-                throw Misuse($"{count} references dropped with {held} held (by {operation})");
+                throw Misuse(count == 1 ? $"reference dropped below zero (by {operation})" : $"{count} references dropped with {held} held (by {operation})");
             }
 
             int seen = Interlocked.CompareExchange(ref _refCount, held - count, held);
@@ -177,7 +122,7 @@ public abstract class RefCounted
 
         if (RefTracking.IsTracking)
         {
-            Record(operation, -count, held - count, null);
+            Record(operation, -count, held - count, CallSite(file, line));
         }
 
         if (held == count)

@@ -126,7 +126,7 @@ public sealed partial class TcpSocket
         }
 
         int mss = CurrentMss();
-        int length = (int)Math.Min(Math.Min(unsent, usable), SizeGoal());
+        int length = (int)Math.Min(Math.Min(unsent, usable), SizeGoal(mss));
         bool last = length == unsent;
         // Nagle (RFC 9293 §3.7.4) in Minshall's form, as Linux applies it (tcp_nagle_check): a short segment waits only
         // while another short segment is unacknowledged — so a write's tail follows its full-sized segments at once,

@@ -414,14 +414,15 @@ public sealed partial class TcpSocket : IStreamSocket, ISkbSendQueue
     /// than <see cref="MaxQueuedBuffer"/>. Queue buffers are filled up to it, so a buffer leaves as one segment —
     /// cloned whole, not split first — unless the window cuts it.
     /// </summary>
-    private int SizeGoal()
+    private int SizeGoal() => SizeGoal(CurrentMss());
+
+    private int SizeGoal(int mss)
     {
         if (!_mssKnown)
         {
             return MaxQueuedBuffer; // data queued before the handshake: cut when it leaves, at the MSS the peer gives
         }
 
-        int mss = CurrentMss();
         int goal = _config.GsoMaxSize > mss ? _config.GsoMaxSize / mss * mss : mss;
         return Math.Min(goal, MaxQueuedBuffer);
     }
