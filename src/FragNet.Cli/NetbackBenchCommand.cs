@@ -73,10 +73,12 @@ internal static class NetbackBenchCommand
                         $"{r.Mode,-22} {r.Size,6} {r.Gbps,8:0.00} {r.Mpps,8:0.000} {r.CpuNsPerPacket,9:0} {r.BytesCopied / 1e6,10:0.0} {r.GrantMaps,10} {r.GrantCopies,10}{(cross ? $" {r.Mmaps,10}" : string.Empty)}"));
                 }
 
-                foreach (Row r in results.Where(r => r.AdaptiveThreshold is not null))
+                foreach (Row r in results.Where(r => r.Adaptive is not null))
                 {
+                    AdaptiveRow a = r.Adaptive!;
+                    string costs = string.Join(", ", a.NsPerPacket.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:0}")));
                     Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"adaptive at {r.Size} B: measured threshold {(r.AdaptiveThreshold == int.MaxValue ? "never map" : $"{r.AdaptiveThreshold} B")} (map {r.MapNsPerPage:0} ns/page, copy {r.CopyFixedNs:0} ns + {r.CopyNsPerByte:0.000} ns/B)"));
+                        $"adaptive at {r.Size} B: chose {a.Chosen ?? "nothing yet"} (netback's ns per packet, last measured: {costs}; {a.Probes} probes, {a.Switches} switches)"));
                 }
 
                 Console.Out.WriteLine(crossover is int c
@@ -95,32 +97,34 @@ internal static class NetbackBenchCommand
         return command;
     }
 
+    /// <summary>One session per size; its modes take turns in slices (<see cref="CrossProcessOptions.InterleavedModes"/>),
+    /// so the machine's noise falls on all of them alike.</summary>
     private static Measured MeasureCrossProcess(int[] sizes, NetbackMode[] modes, double seconds, MappingModel model, Progress progress)
     {
         var m = new Measured();
         FrontendCommand frontend = FrontendCommand.ThisProcess();
         foreach (int size in sizes)
         {
-            foreach (NetbackMode mode in modes)
+            CrossProcessReport r = CrossProcessSession.Run(new CrossProcessOptions
             {
-                CrossProcessReport r = CrossProcessSession.Run(new CrossProcessOptions
-                {
-                    Frontend = frontend,
-                    Mode = mode,
-                    Mapping = model,
-                    PacketSize = size,
-                    Warmup = TimeSpan.FromSeconds(0.5),
-                    Duration = TimeSpan.FromSeconds(seconds),
-                });
-                m.LeakedGrants += r.Leaks.GrantsMapped + r.Leaks.GrantsPinned + r.Leaks.GrantsInUse;
-                if (r.FrontendExitCode != 0 || !r.VifStayedConnected || !r.Leaks.IsClean || !r.MemoryReleased)
-                {
-                    m.Failures.Add($"{NetbackOptions.Name(mode)} at {size} B: guest exit {r.FrontendExitCode}, vif {(r.VifStayedConnected ? "connected" : r.DisconnectReason)}, leaks {r.Leaks}; {r.FrontendOutput.Trim()}");
-                }
+                Frontend = frontend,
+                Mode = modes[0],
+                InterleavedModes = modes,
+                Mapping = model,
+                PacketSize = size,
+                Warmup = TimeSpan.FromSeconds(1),
+                Duration = TimeSpan.FromSeconds(seconds),
+            });
+            m.LeakedGrants += r.Leaks.GrantsMapped + r.Leaks.GrantsPinned + r.Leaks.GrantsInUse;
+            if (r.FrontendExitCode != 0 || !r.VifStayedConnected || !r.Leaks.IsClean || !r.MemoryReleased)
+            {
+                m.Failures.Add($"{size} B: guest exit {r.FrontendExitCode}, vif {(r.VifStayedConnected ? "connected" : r.DisconnectReason)}, leaks {r.Leaks}; {r.FrontendOutput.Trim()}");
+            }
 
-                AdaptiveCalibration? cal = r.Calibration;
-                m.Rows.Add(new Row(NetbackOptions.Name(mode), size, r.Gbps, r.Mpps, r.CpuNsPerPacket, r.BytesCopied, r.GrantMaps, r.GrantCopies, r.Mmaps,
-                    cal?.Threshold, cal?.MapNsPerPage, cal?.CopyFixedNs, cal?.CopyNsPerByte));
+            foreach (CrossProcessMeasurement x in r.Interleaved)
+            {
+                m.Rows.Add(new Row(NetbackOptions.Name(x.Mode), size, x.Gbps, x.Mpps, x.CpuNsPerPacket, x.BytesCopied, x.GrantMaps, x.GrantCopies, x.Mmaps,
+                    x.Mode == NetbackMode.Adaptive ? AdaptiveRow.For(size, r.Adaptive) : null));
                 progress.Report(m.Rows.Count);
             }
         }
@@ -128,66 +132,105 @@ internal static class NetbackBenchCommand
         return m;
     }
 
+    /// <summary>In process, like across processes: one guest and netback per size, the modes taking turns in slices
+    /// of 40 ms (after 4 ms not counted), rotating the order each round; half a second of warm-up the same way.</summary>
     private static Measured MeasureInProcess(int[] sizes, NetbackMode[] modes, double seconds, Progress progress)
     {
         var m = new Measured();
-        AdaptiveCalibration calibration = CalibrateInProcess();
-        long ignored = 0;
+        int n = modes.Length;
         foreach (int size in sizes)
         {
-            foreach (NetbackMode mode in modes)
+            var bench = new NetbackBench(modes[0], size, StopwatchWorkClock.Instance);
+            var sums = new Slices[n];
+            for (int i = 0; i < n; i++)
             {
-                Measure(NetbackOptions.Name(mode), mode, size, Math.Min(seconds, 0.2), calibration, ref ignored); // warm every path up first
+                sums[i] = new Slices();
             }
-        }
 
-        foreach (int size in sizes)
-        {
-            foreach (NetbackMode mode in modes)
+            for (int slice = 0, rounds = (int)Math.Ceiling(seconds / 0.04); slice < (rounds + 12) * n; slice++)
             {
-                long leaked = 0;
-                m.Rows.Add(Measure(NetbackOptions.Name(mode), mode, size, seconds, calibration, ref leaked));
-                m.LeakedGrants += leaked;
+                int current = ((slice % n) + (slice / n)) % n;
+                bench.Mode = modes[current];
+                RunFor(bench, 0.004);
+                bool warm = slice >= 12 * n; // the first 12 rounds (half a second) warm every mode up
+                var before = new Counters(bench);
+                RunFor(bench, 0.04, warm ? sums[current] : null);
+                if (warm)
+                {
+                    sums[current].Add(before, new Counters(bench));
+                }
+            }
+
+            for (int i = 0; i < n; i++)
+            {
+                Slices x = sums[i];
+                double gbps = x.Seconds > 0 ? x.Packets * (double)size * 8 / x.Seconds / 1e9 : 0;
+                m.Rows.Add(new Row(NetbackOptions.Name(modes[i]), size, gbps, x.Seconds > 0 ? x.Packets / x.Seconds / 1e6 : 0, x.Packets > 0 ? x.CpuNs / x.Packets : 0,
+                    x.Copied, x.Maps, x.Copies, null, modes[i] == NetbackMode.Adaptive ? AdaptiveRow.For(size, bench.AdaptiveClasses) : null));
                 progress.Report(m.Rows.Count);
+            }
+
+            bench.Dispose();
+            m.LeakedGrants += bench.Leaks.GrantsMapped + bench.Leaks.GrantsPinned;
+            if (!bench.Leaks.IsClean)
+            {
+                m.Failures.Add($"{size} B: leaks {bench.Leaks}");
             }
         }
 
         return m;
     }
 
-    /// <summary>The adaptive threshold for the in-process deployment, measured on a pair's ring grant.</summary>
-    private static AdaptiveCalibration CalibrateInProcess()
+    /// <summary>Runs <paramref name="bench"/> for <paramref name="seconds"/> of wall time, timing it into
+    /// <paramref name="into"/> if given.</summary>
+    private static void RunFor(NetbackBench bench, double seconds, Slices? into = null)
     {
-        using var pair = new XenPair();
-        uint txRef = pair.Xen.Store.ReadUInt(pair.Front.DevicePath + "/tx-ring-ref") ?? throw new InvalidOperationException("no tx-ring-ref");
-        return AdaptiveCalibration.Measure(pair.Xen, pair.Dom0, pair.Guest, txRef, pair.BackendCache);
-    }
-
-    private static Row Measure(string name, NetbackMode mode, int size, double seconds, AdaptiveCalibration calibration, ref long leakedGrants)
-    {
-        var bench = new NetbackBench(mode, size, calibration.Threshold);
-        bench.Run(1000); // warm up
-        long copiedBefore = bench.BytesCopied;
-        long mapsBefore = bench.GrantMaps;
-        long copiesBefore = bench.GrantCopies;
-        TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         long start = Stopwatch.GetTimestamp();
+        TimeSpan cpu = into is null ? default : Process.GetCurrentProcess().TotalProcessorTime;
         long packets = 0;
-        long batch = 2000;
         while (Stopwatch.GetElapsedTime(start).TotalSeconds < seconds)
         {
-            packets += bench.Run(batch);
+            packets += bench.Run(64);
         }
 
-        double elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        double cpuNs = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds * 1e6;
-        bool adaptive = mode == NetbackMode.Adaptive;
-        var row = new Row(name, size, packets * (double)size * 8 / elapsed / 1e9, packets / elapsed / 1e6, cpuNs / packets,
-            bench.BytesCopied - copiedBefore, bench.GrantMaps - mapsBefore, bench.GrantCopies - copiesBefore, null,
-            adaptive ? calibration.Threshold : null, adaptive ? calibration.MapNsPerPage : null, adaptive ? calibration.CopyFixedNs : null, adaptive ? calibration.CopyNsPerByte : null);
-        bench.Dispose();
-        leakedGrants += bench.Leaks.GrantsMapped + bench.Leaks.GrantsPinned;
-        return row;
+        if (into is not null)
+        {
+            into.Packets += packets;
+            into.Seconds += Stopwatch.GetElapsedTime(start).TotalSeconds;
+            into.CpuNs += (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalNanoseconds;
+        }
+    }
+
+    /// <summary>The bench's counters at one moment.</summary>
+    private readonly record struct Counters(long Copied, long Maps, long Copies)
+    {
+        public Counters(NetbackBench b)
+            : this(b.BytesCopied, b.GrantMaps, b.GrantCopies)
+        {
+        }
+    }
+
+    /// <summary>One mode's measured slices, summed.</summary>
+    private sealed class Slices
+    {
+        public long Packets { get; set; }
+
+        public double Seconds { get; set; }
+
+        public double CpuNs { get; set; }
+
+        public long Copied { get; private set; }
+
+        public long Maps { get; private set; }
+
+        public long Copies { get; private set; }
+
+        public void Add(Counters a, Counters b)
+        {
+            Copied += b.Copied - a.Copied;
+            Maps += b.Maps - a.Maps;
+            Copies += b.Copies - a.Copies;
+        }
     }
 
     private sealed class Measured
@@ -200,5 +243,18 @@ internal static class NetbackBenchCommand
     }
 
     private sealed record Row(string Mode, int Size, double Gbps, double Mpps, double CpuNsPerPacket, long BytesCopied, long GrantMaps, long GrantCopies, long? Mmaps,
-        int? AdaptiveThreshold, double? MapNsPerPage, double? CopyFixedNs, double? CopyNsPerByte);
+        AdaptiveRow? Adaptive);
+
+    /// <summary>What adaptive learned for the size class of the measured packets.</summary>
+    private sealed record AdaptiveRow(string? Chosen, IReadOnlyDictionary<string, double> NsPerPacket, long Probes, long Switches)
+    {
+        public static AdaptiveRow? For(int size, IReadOnlyList<AdaptiveSizeClass> classes) =>
+            classes.FirstOrDefault(c => c.MinSize <= size && size <= c.MaxSize) is { } c
+                ? new AdaptiveRow(
+                    c.Chosen is { } mode ? NetbackOptions.Name(mode) : null,
+                    c.NsPerPacket.ToDictionary(kv => NetbackOptions.Name(kv.Key), kv => Math.Round(kv.Value, 1)),
+                    c.Probes,
+                    c.Switches)
+                : null;
+    }
 }

@@ -142,6 +142,16 @@ internal static class XenCommand
                     r.PacketsChecked,
                     r.PacketsBad,
                     drops = r.Drops.ToDictionary(d => d.Key.ToString(), d => d.Value),
+                    adaptive = r.Adaptive.Select(c => new
+                    {
+                        c.MinSize,
+                        c.MaxSize,
+                        chosen = c.Chosen is { } m ? NetbackOptions.Name(m) : null,
+                        c.Packets,
+                        c.Probes,
+                        c.Switches,
+                        nsPerPacket = c.NsPerPacket.ToDictionary(kv => NetbackOptions.Name(kv.Key), kv => Math.Round(kv.Value, 1)),
+                    }),
                     guest = r.Guest,
                     r.FrontendExitCode,
                     leaks = r.Leaks,
@@ -155,6 +165,12 @@ internal static class XenCommand
                     $"{NetbackOptions.Name(r.Mode)}, {NetbackOptions.Name(r.Mapping)}: {r.Packets} packets in {r.Seconds:0.00} s, {r.Gbps:0.00} Gbit/s, {r.Mpps:0.000} Mpps, {r.CpuNsPerPacket:0} ns/pkt"));
                 w.WriteLine($"netback slept {r.BackendSleeps} times ({r.BackendSleepTimeouts} timed out)");
                 w.WriteLine($"checked {r.PacketsChecked}, bad {r.PacketsBad}; grant maps {r.GrantMaps}, copies {r.GrantCopies}, mmaps {r.Mmaps}; drops {string.Join(", ", r.Drops.Select(d => $"{d.Key} {d.Value}"))}");
+                foreach (AdaptiveSizeClass c in r.Adaptive)
+                {
+                    w.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"adaptive {c.MinSize}..{c.MaxSize} B: {(c.Chosen is { } m ? NetbackOptions.Name(m) : "nothing yet")} ({string.Join(", ", c.NsPerPacket.Select(kv => $"{NetbackOptions.Name(kv.Key)} {kv.Value:0} ns"))}; {c.Packets} packets, {c.Probes} probes, {c.Switches} switches)"));
+                }
+
                 w.WriteLine($"guest: sent {r.Guest.PacketsSent}, answered {r.Guest.PacketsAnswered}, errors {r.Guest.ErrorResponses}, exit {r.FrontendExitCode}");
                 w.WriteLine($"leaks: {r.Leaks}");
                 if (!string.IsNullOrWhiteSpace(r.FrontendOutput))

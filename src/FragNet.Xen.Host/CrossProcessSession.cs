@@ -54,7 +54,7 @@ public static class CrossProcessSession
         var checker = new PacketChecker(options.Workload);
         Vif? vif = null;
         var run = new Measurement();
-        AdaptiveCalibration? calibration = null;
+        Measurement[] interleaved = [.. (options.InterleavedModes ?? []).Select(_ => new Measurement())];
         string? failure = null;
         bool stayedConnected = false;
         try
@@ -72,16 +72,13 @@ public static class CrossProcessSession
             xen.Store.Write(FrontendPath + "/rx-ring-ref", Num(control.RxRingRef));
             xen.Store.Write(FrontendPath + "/event-channel", Num(control.EventChannel));
             EventChannel guestPort = xen.EventChannels.AllocRemote(guest, dom0.Id, call.Signal);
-            int threshold = new NetbackConfig().AdaptiveThreshold;
-            if (options.Mode == NetbackMode.Adaptive)
+            vif = new Vif(xen, dom0, guest, FrontendPath, cache, new NetbackConfig
             {
-                calibration = options.AdaptiveThreshold is int fixedThreshold
-                    ? new AdaptiveCalibration(fixedThreshold, 0, 0, 0)
-                    : AdaptiveCalibration.Measure(xen, dom0, guest, txRef, cache);
-                threshold = calibration.Threshold;
-            }
-
-            vif = new Vif(xen, dom0, guest, FrontendPath, cache, new NetbackConfig { Mode = options.Mode, HoldLimit = null, AdaptiveThreshold = threshold });
+                Mode = options.Mode,
+                HoldLimit = null,
+                AdaptiveThreshold = options.AdaptiveThreshold ?? new NetbackConfig().AdaptiveThreshold,
+                WorkClock = options.AdaptiveThreshold is null ? StopwatchWorkClock.Instance : null,
+            });
             vif.Receiver = checker.Receive;
             if (!vif.Connect())
             {
@@ -90,7 +87,7 @@ public static class CrossProcessSession
 
             SetBackendState(memory, XenbusState.Connected);
             call.Signal();
-            Drive(vif, xen, guestPort, kick, frontend, options, run, perGrant);
+            Drive(vif, xen, guestPort, kick, frontend, options, run, interleaved, perGrant);
             stayedConnected = vif.IsConnected;
 
             // Close: the guest drains, ends its packet grants, says Closing; we disconnect (unmapping its rings).
@@ -159,7 +156,8 @@ public static class CrossProcessSession
             Mmaps = run.Mmaps,
             BackendSleeps = run.Sleeps,
             BackendSleepTimeouts = run.SleepTimeouts,
-            Calibration = calibration,
+            Adaptive = vif?.AdaptiveClasses() ?? [],
+            Interleaved = [.. (options.InterleavedModes ?? []).Select((m, i) => interleaved[i].For(m, options.PacketSize))],
             PacketsChecked = checker.Checked,
             PacketsBad = checker.Bad,
             DoubleFetchOutcomes = checker.Outcomes,
@@ -174,13 +172,25 @@ public static class CrossProcessSession
         };
     }
 
-    /// <summary>Traffic until the warm-up and the measurement are over (or the vif died, or the guest exited).</summary>
-    private static void Drive(Vif vif, XenHypervisor xen, EventChannel guestPort, EventFd kick, FrontendProcess frontend, CrossProcessOptions options, Measurement run, PerGrantFrameMapper? perGrant)
+    /// <summary>Traffic until the warm-up and the measurement are over (or the vif died, or the guest exited); with
+    /// several modes, netback switches between them slice by slice and <paramref name="sums"/> gets each one's
+    /// measured slices.</summary>
+    private static void Drive(Vif vif, XenHypervisor xen, EventChannel guestPort, EventFd kick, FrontendProcess frontend, CrossProcessOptions options, Measurement run, Measurement[] sums, PerGrantFrameMapper? perGrant)
     {
         var idle = new IdleWaiter(kick);
         var clock = Stopwatch.StartNew();
+        IReadOnlyList<NetbackMode> modes = options.InterleavedModes ?? [options.Mode];
+        int n = modes.Count;
+        TimeSpan end = options.Warmup + (options.Duration * n);
+        TimeSpan period = options.Settle + options.Slice;
         bool measuring = false;
         Snapshot start = default;
+        int slice = 0;
+        int current = 0;
+        TimeSpan sliceStart = TimeSpan.Zero;
+        bool counting = false;
+        Snapshot sliceFrom = default;
+        vif.Mode = modes[0];
         while (vif.IsConnected && !frontend.HasExited)
         {
             TimeSpan now = clock.Elapsed;
@@ -190,12 +200,41 @@ public static class CrossProcessSession
                 start = Snapshot.Take(vif, xen, perGrant, now);
             }
 
-            if (measuring && (now >= options.Warmup + options.Duration || vif.TxPackets - start.Packets >= options.PacketLimit))
+            if (measuring && (now >= end || vif.TxPackets - start.Packets >= options.PacketLimit))
             {
-                run.Set(start, Snapshot.Take(vif, xen, perGrant, now));
+                Snapshot last = Snapshot.Take(vif, xen, perGrant, now);
+                run.Set(start, last);
+                if (counting)
+                {
+                    sums[current].Add(sliceFrom, last);
+                }
+
                 run.Sleeps = idle.Woken + idle.TimedOut;
                 run.SleepTimeouts = idle.TimedOut;
                 return;
+            }
+
+            if (n > 1)
+            {
+                if (now - sliceStart >= period)
+                {
+                    if (counting)
+                    {
+                        sums[current].Add(sliceFrom, Snapshot.Take(vif, xen, perGrant, now));
+                        counting = false;
+                    }
+
+                    // Round r takes the modes in order starting from mode r, so no mode always follows the same one.
+                    slice++;
+                    current = ((slice % n) + (slice / n)) % n;
+                    vif.Mode = modes[current];
+                    sliceStart = now;
+                }
+                else if (!counting && measuring && now - sliceStart >= options.Settle)
+                {
+                    counting = true;
+                    sliceFrom = Snapshot.Take(vif, xen, perGrant, now);
+                }
             }
 
             if (PollOnce(vif, xen, guestPort, kick))
@@ -262,6 +301,35 @@ public static class CrossProcessSession
         public long Sleeps { get; set; }
 
         public long SleepTimeouts { get; set; }
+
+        public int Slices { get; private set; }
+
+        /// <summary>Adds the slice from <paramref name="a"/> to <paramref name="b"/>.</summary>
+        public void Add(Snapshot a, Snapshot b)
+        {
+            Slices++;
+            Packets += b.Packets - a.Packets;
+            Seconds += (b.At - a.At).TotalSeconds;
+            CpuNanoseconds += (b.Cpu - a.Cpu).TotalNanoseconds;
+            BytesCopied += b.Copied - a.Copied;
+            GrantMaps += b.Maps - a.Maps;
+            GrantCopies += b.Copies - a.Copies;
+            Mmaps += b.Mmaps - a.Mmaps;
+        }
+
+        public CrossProcessMeasurement For(NetbackMode mode, int packetSize) => new()
+        {
+            Mode = mode,
+            PacketSize = packetSize,
+            Slices = Slices,
+            Packets = Packets,
+            Seconds = Seconds,
+            CpuNsPerPacket = Packets > 0 ? CpuNanoseconds / Packets : 0,
+            BytesCopied = BytesCopied,
+            GrantMaps = GrantMaps,
+            GrantCopies = GrantCopies,
+            Mmaps = Mmaps,
+        };
 
         public void Set(Snapshot a, Snapshot b)
         {

@@ -61,23 +61,34 @@ public sealed class CrossProcessTransferTests
     }
 
     [Fact]
-    public void The_adaptive_mode_measures_its_threshold_on_the_live_grant()
+    public void Interleaved_modes_each_get_their_slices_and_adaptive_learns_on_the_live_traffic()
     {
         CrossProcessReport r = CrossProcessSession.Run(new CrossProcessOptions
         {
             Frontend = GuestProcess.Command,
-            Mode = NetbackMode.Adaptive,
+            Mode = NetbackMode.Copy,
+            InterleavedModes = [NetbackMode.Copy, NetbackMode.MapDestructor, NetbackMode.Adaptive],
             Workload = GuestWorkload.Bench,
             PacketSize = 1500,
-            Warmup = TimeSpan.Zero,
-            Duration = TimeSpan.FromSeconds(0.3),
+            Warmup = TimeSpan.FromSeconds(0.2),
+            Duration = TimeSpan.FromSeconds(0.2),
         });
 
         Assert.True(r.FrontendExitCode == 0, r.FrontendOutput);
-        Assert.NotNull(r.Calibration);
-        Assert.True(r.Calibration.MapNsPerPage > 0);
-        Assert.True(r.Calibration.CopyNsPerByte > 0);
-        Assert.True(r.Calibration.Threshold >= 0);
+        Assert.True(r.VifStayedConnected, r.DisconnectReason ?? r.FrontendOutput);
+        Assert.Equal([NetbackMode.Copy, NetbackMode.MapDestructor, NetbackMode.Adaptive], r.Interleaved.Select(x => x.Mode));
+        Assert.All(r.Interleaved, x => Assert.True(x.Slices >= 2 && x.Packets > 0, $"{x.Mode}: {x.Slices} slices, {x.Packets} packets"));
+        CrossProcessMeasurement copy = r.Interleaved[0];
+        CrossProcessMeasurement mapped = r.Interleaved[1];
+        Assert.Equal((0L, copy.Packets * 1500), (copy.GrantMaps, copy.BytesCopied));
+        Assert.Equal((mapped.Packets, 0L), (mapped.GrantMaps, mapped.BytesCopied));
+        Assert.True(r.Interleaved.Sum(x => x.Packets) <= r.Packets, "slices count only packets of the measurement");
+
+        AdaptiveSizeClass learned = Assert.Single(r.Adaptive);
+        Assert.Equal((1024, 2047), (learned.MinSize, learned.MaxSize));
+        Assert.NotNull(learned.Chosen);
+        Assert.Equal(4, learned.NsPerPacket.Count);
+        Assert.All(learned.NsPerPacket.Values, ns => Assert.True(ns > 0));
         AssertNothingLeaked(r);
     }
 

@@ -23,8 +23,14 @@ public sealed record NetbackConfig
     /// does not read. Null: never.</summary>
     public Duration? HoldLimit { get; init; } = Duration.FromSeconds(1);
 
-    /// <summary>For <see cref="NetbackMode.Adaptive"/>: packets of fewer bytes are copied, longer ones mapped.</summary>
+    /// <summary>For <see cref="NetbackMode.Adaptive"/> without a <see cref="WorkClock"/>: packets of fewer bytes are
+    /// copied, longer ones taken as <see cref="NetbackMode.CopyHeaderMapRest"/> does.</summary>
     public int AdaptiveThreshold { get; init; } = 2048;
+
+    /// <summary>For <see cref="NetbackMode.Adaptive"/>: the clock netback prices its work with, so it can choose each
+    /// size class's cheapest mode on the live traffic (<see cref="AdaptiveModeSelector"/>). Null: the fixed
+    /// <see cref="AdaptiveThreshold"/>.</summary>
+    public IWorkClock? WorkClock { get; init; }
 
     /// <summary>Requests handled per poll (the NAPI budget), so one guest cannot starve another.</summary>
     public int Budget { get; init; } = 64;

@@ -18,9 +18,9 @@ public enum NetbackMode
     /// (mainline from 2014).</summary>
     CopyHeaderMapRest,
 
-    /// <summary>Copy packets shorter than <see cref="NetbackConfig.AdaptiveThreshold"/> — where a grant map and its
-    /// unmap cost more than copying the bytes — and take larger ones as <see cref="CopyHeaderMapRest"/> does: the
-    /// headers the stack reads copied into the linear area, the payload mapped with a fragment destructor. The
-    /// threshold is the crossover <c>fragnet bench netback</c> measures on the machine.</summary>
+    /// <summary>Measure, for each size class, what every fixed mode above costs netback on the live traffic and use
+    /// the cheapest (<see cref="AdaptiveModeSelector"/>, with <see cref="NetbackConfig.WorkClock"/>): small packets,
+    /// whose fixed costs dominate, end up copied, large ones mapped. Without a work clock: copy packets shorter than
+    /// <see cref="NetbackConfig.AdaptiveThreshold"/> and take larger ones as <see cref="CopyHeaderMapRest"/> does.</summary>
     Adaptive,
 }

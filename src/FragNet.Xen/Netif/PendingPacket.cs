@@ -23,6 +23,14 @@ internal sealed class PendingPacket
 
     public Instant MappedAt { get; set; }
 
+    /// <summary>Adaptive mode, a timed packet: its size, its mode and netback's work on it so far in work-clock ticks
+    /// (0: not timed); the release adds the unmap and answer.</summary>
+    public int TimedSize { get; set; }
+
+    public NetbackMode TimedMode { get; set; }
+
+    public long TimedTicks { get; set; }
+
     /// <summary>map-destructor and copy-header-map-rest: this packet's fragment destructor, made on first use and
     /// rearmed (<see cref="FragDestructor.Rearm"/>) for each later packet of this object.</summary>
     public FragDestructor? Destructor { get; set; }
@@ -38,5 +46,6 @@ internal sealed class PendingPacket
         Extras = extras;
         Outstanding = 0;
         MappedAt = now;
+        TimedTicks = 0;
     }
 }

@@ -18,6 +18,9 @@ public sealed partial class Vif
     private string? _txDestructorName;
     private int _txInFlight;
 
+    /// <summary>The packet being handled, once its pages are mapped and in flight (for timing it in adaptive mode).</summary>
+    private PendingPacket? _inFlightPending;
+
     /// <summary>Test hook: runs after each request was copied out of the ring, with the ring, so a test can play a guest
     /// that rewrites a slot the backend already fetched (the double-fetch attack). The backend must act on its copy.</summary>
     internal Action<BackRing>? AfterRequestCopied { get; set; }
@@ -164,9 +167,23 @@ public sealed partial class Vif
             return;
         }
 
-        NetbackMode mode = _config.Mode == NetbackMode.Adaptive
-            ? (total < _config.AdaptiveThreshold ? NetbackMode.Copy : NetbackMode.CopyHeaderMapRest)
-            : _config.Mode;
+        NetbackMode mode = Mode;
+        bool timed = false;
+        long started = 0;
+        _inFlightPending = null;
+        if (mode == NetbackMode.Adaptive)
+        {
+            if (_selector is null)
+            {
+                mode = total < _config.AdaptiveThreshold ? NetbackMode.Copy : NetbackMode.CopyHeaderMapRest;
+            }
+            else
+            {
+                mode = _selector.Choose(total, out timed);
+                started = timed ? _config.WorkClock!.Ticks : 0;
+            }
+        }
+
         SkBuff? skb = mode switch
         {
             NetbackMode.Copy => BuildCopied(total, rest, extras),
@@ -200,6 +217,22 @@ public sealed partial class Vif
         else
         {
             Host.Receive(skb, now);
+        }
+
+        if (timed)
+        {
+            long spent = Math.Max(1, _config.WorkClock!.Ticks - started);
+            if (_inFlightPending is { } p)
+            {
+                // Mapped and still held (or released and waiting for the next poll): the release adds its part.
+                p.TimedSize = total;
+                p.TimedMode = mode;
+                p.TimedTicks = spent;
+            }
+            else
+            {
+                _selector!.Record(total, mode, spent);
+            }
         }
     }
 
@@ -353,6 +386,7 @@ public sealed partial class Vif
         }
 
         _txInFlight++;
+        _inFlightPending = pending;
         if (destructor is not null)
         {
             pending.Outstanding = 1;
@@ -488,8 +522,15 @@ public sealed partial class Vif
 
         while (_released.TryDequeue(out PendingPacket? p))
         {
+            long timedTicks = p.TimedTicks;
+            long started = timedTicks > 0 ? _config.WorkClock!.Ticks : 0;
             UnmapPacket(p);
             AnswerPacket(p, NetifResponseStatus.Okay);
+            if (timedTicks > 0)
+            {
+                _selector!.Record(p.TimedSize, p.TimedMode, timedTicks + (_config.WorkClock!.Ticks - started));
+            }
+
             ReturnPending(p);
         }
 

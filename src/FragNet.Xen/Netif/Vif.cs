@@ -33,6 +33,7 @@ public sealed partial class Vif : INetDevice
     private readonly NetbackConfig _config;
     private readonly SkbCache _cache;
     private readonly long[] _drops = new long[Enum.GetValues<NetbackDropReason>().Length];
+    private readonly AdaptiveModeSelector? _selector;
     private GrantMapping? _txRingMapping;
     private GrantMapping? _rxRingMapping;
     private BackRing? _tx;
@@ -52,6 +53,8 @@ public sealed partial class Vif : INetDevice
         _frontendPath = frontendPath;
         _cache = cache;
         _config = config ?? new NetbackConfig();
+        Mode = _config.Mode;
+        _selector = _config.WorkClock is null ? null : new AdaptiveModeSelector();
         Name = $"vif{guest.Id}.0";
         Address = new EthernetAddress([0xfe, 0xff, 0xff, 0xff, 0xff, (byte)guest.Id]);
         BackendPath = $"backend/vif/{guest.Id}/0";
@@ -81,6 +84,11 @@ public sealed partial class Vif : INetDevice
     public string BackendPath { get; }
 
     public NetbackConfig Config => _config;
+
+    /// <summary>The mode for the next packet (<see cref="NetbackConfig.Mode"/> to start with). A packet keeps the mode
+    /// it was taken in until it is answered, so the mode may change between any two packets (a benchmark compares
+    /// modes in alternating slices of one session this way).</summary>
+    public NetbackMode Mode { get; set; }
 
     /// <summary>True between a successful <see cref="Connect"/> and a disconnect.</summary>
     public bool IsConnected { get; private set; }
@@ -112,6 +120,11 @@ public sealed partial class Vif : INetDevice
 
     /// <summary>Packets whose pages the stack still holds (mapping modes).</summary>
     public int TxInFlight => _txInFlight;
+
+    /// <summary>Adaptive mode with a work clock: what it learned per size class (allocates; for reports). Empty
+    /// otherwise.</summary>
+    public IReadOnlyList<AdaptiveSizeClass> AdaptiveClasses() =>
+        _selector?.Report(_config.WorkClock!.TicksPerSecond) ?? [];
 
     /// <summary>Drops and fatal errors by reason.</summary>
     public long Drops(NetbackDropReason reason) => _drops[(int)reason];

@@ -15,13 +15,23 @@ public sealed class NetbackBench : IDisposable
     private Instant _now = Instant.FromSeconds(1);
     private bool _disposed;
 
-    public NetbackBench(NetbackMode mode, int size, int adaptiveThreshold = 2048)
+    /// <param name="mode">Netback's mode.</param>
+    /// <param name="size">Bytes per packet.</param>
+    /// <param name="workClock">For adaptive mode: the clock it prices its work with (null: the fixed threshold).</param>
+    public NetbackBench(NetbackMode mode, int size, IWorkClock? workClock = null)
     {
-        _pair = new XenPair(new NetbackConfig { Mode = mode, HoldLimit = null, AdaptiveThreshold = adaptiveThreshold });
+        _pair = new XenPair(new NetbackConfig { Mode = mode, HoldLimit = null, WorkClock = workClock });
         _pair.Front.Paused = true; // the bench is the guest now
         _pair.Back.Receiver = (skb, _) => skb.Consume();
         _guest = new GuestTransmitter(_pair.Guest, _pair.Dom0.Id, _pair.Front.TxRing!, XenPair.ScratchFrame,
             _pair.Guest.FrameCount - XenPair.ScratchFrame, GuestWorkload.Bench, size, seed: size);
+    }
+
+    /// <summary>Netback's mode for the next packets (to compare modes slice by slice on one guest).</summary>
+    public NetbackMode Mode
+    {
+        get => _pair.Back.Mode;
+        set => _pair.Back.Mode = value;
     }
 
     /// <summary>Bytes grant-copied by netback so far.</summary>
@@ -29,6 +39,9 @@ public sealed class NetbackBench : IDisposable
 
     /// <summary>Grant maps so far.</summary>
     public long GrantMaps => _pair.Xen.Maps;
+
+    /// <summary>Grant unmaps so far.</summary>
+    public long GrantUnmaps => _pair.Xen.Unmaps;
 
     /// <summary>Grant copies so far.</summary>
     public long GrantCopies => _pair.Xen.Copies;
@@ -41,6 +54,9 @@ public sealed class NetbackBench : IDisposable
 
     /// <summary>Fragment destructors netback armed, and those whose <c>Destroy</c> ran.</summary>
     public (long Created, long Run) Destructors => (_pair.Back.TxDestructorsCreated, _pair.Back.TxDestructorsRun);
+
+    /// <summary>What adaptive mode learned (empty for the fixed modes).</summary>
+    public IReadOnlyList<AdaptiveSizeClass> AdaptiveClasses => _pair.Back.AdaptiveClasses();
 
     /// <summary>What leaked at <see cref="Dispose"/>.</summary>
     public XenLeakReport Leaks => _pair.Leaks;

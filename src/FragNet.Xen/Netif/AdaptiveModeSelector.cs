@@ -1,0 +1,394 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace FragNet.Xen.Netif;
+
+/// <summary>
+/// The brain of <see cref="NetbackMode.Adaptive"/>: for each size class of packets (sizes from one power of two to
+/// the next) it measures what each fixed mode costs netback on the live traffic and uses the cheapest.
+/// </summary>
+/// <remarks>
+/// <para><b>Why measure live.</b> Whether copying or mapping pays depends on things a start-up probe cannot see: a
+/// guest that has just written its packet leaves the lines dirty in another CPU's cache, so a copy pulls every line
+/// across; a mapping's cost depends on the hypervisor (a per-grant <c>mmap</c> costs microseconds, a premapped grant
+/// check tens of nanoseconds) and on how long the stack holds the pages. The same packet size can favour a different
+/// mode from one run to the next. So the costs are measured on the traffic itself.</para>
+/// <para><b>What is measured.</b> A timed packet's cost is netback's own work on it: from the moment its mode is
+/// chosen (the slots are already read and checked, the same for every mode) until the stack's receive call returns,
+/// plus — for a mapping mode — the unmap and answer when the stack released it. Work on the guest's side is not
+/// seen.</para>
+/// <para><b>How it decides: probes in blocks.</b> A probe runs the modes it compares one after the other, a block of
+/// <see cref="Block"/> packets each, and times the last <see cref="Window"/> packets of each block; each mode's
+/// estimate is the mean of its window without the <see cref="Trim"/> slowest samples (a packet now and then is hit by
+/// an interrupt; a median would also hide the costs a mode pays once in many packets, such as refilling a cache). The
+/// untimed <see cref="WarmIn"/> at the start of a block matters more than anything else here: measured on the live
+/// traffic, a mode that takes turns packet by packet with the incumbent, or that has only just started, looks about
+/// a third dearer than it is once running — its code and data are cold and the guest's packets in flight still carry
+/// the incumbent's traces — so the incumbent would always win. The blocks are short (a fraction of a millisecond), so
+/// the machine's drift hardly separates them. A class's first probe runs every candidate in short blocks
+/// (<see cref="FirstBlock"/>: a candidate may be many times dearer) and settles on the cheapest.
+/// From then on a probe pairs the chosen mode with one other candidate, in turn (the challenger first), and the
+/// challenger takes over if it is more than <see cref="Margin"/> cheaper in two probes running (the second right
+/// after the first, so one noisy window cannot move the class). Probes come every <see cref="FirstInterval"/> packets
+/// at first and half as often after each, down to one per <see cref="ProbeEvery"/>; a candidate that lost clearly
+/// (by <see cref="ClearLoss"/>, or by <see cref="EarlyClearLoss"/> while probes are still frequent) skips its next
+/// turns, and no probe runs in their place. Packets between probes are not timed at all.</para>
+/// <para><b>Cost of learning.</b> Settled, a pairwise probe puts <see cref="Block"/> packets in another mode and times
+/// <see cref="Window"/> of each mode, per <see cref="ProbeEvery"/> packets: under 1 % of the packets in a mode a
+/// little dearer (a clear loser skips most of its turns), and two clock reads for 0.4 % of them.</para>
+/// <para><b>Invariants.</b> Estimates are compared only once every mode of a probe has a full window, and a window's
+/// samples are all of one mode and one class. Nothing allocates after a class's first packet.</para>
+/// </remarks>
+public sealed class AdaptiveModeSelector
+{
+    /// <summary>Timed packets per mode in a probe: the end of its block.</summary>
+    public const int Window = 64;
+
+    /// <summary>The slowest samples of a window left out of its mean (a packet hit by an interrupt).</summary>
+    public const int Trim = 8;
+
+    /// <summary>Untimed packets at the start of each mode's block in a probe: long enough for the mode to reach its
+    /// steady state — the guest's window of packets in flight turned over, the mode's code and data back in the
+    /// caches — so a challenger is not judged cold against a warm incumbent.</summary>
+    public const int WarmIn = 192;
+
+    /// <summary>Packets per mode in a probe, one block each.</summary>
+    public const int Block = WarmIn + Window;
+
+    /// <summary>Timed packets per mode in a class's first probe, which runs every candidate — some possibly many
+    /// times dearer (a per-grant map) — and only has to tell the plausible from the far worse.</summary>
+    public const int FirstWindow = 16;
+
+    /// <summary>Packets per mode in the first probe (<see cref="FirstWindow"/> timed after as many untimed).</summary>
+    public const int FirstBlock = 2 * FirstWindow;
+
+    /// <summary>Packets of a class between two probes, once settled (the first probes come sooner: see
+    /// <see cref="FirstInterval"/>).</summary>
+    public const int ProbeEvery = 32768;
+
+    /// <summary>Packets before a class's second probe; the interval doubles with each probe up to
+    /// <see cref="ProbeEvery"/>, so a choice made while the code was still being compiled is soon checked again.</summary>
+    public const int FirstInterval = 1024;
+
+    /// <summary>A candidate that lost a probe by more than this factor skips its next turns — and those intervals go
+    /// without a probe — as many as it was times dearer (rounded up, less one), doubled each time it loses so, up to
+    /// <see cref="MaxBackoff"/>; it is probed at its normal rate again once it comes close. A mode ten times dearer
+    /// (a per-grant <c>mmap</c>) then wastes about 0.1 % of netback's work, and is still looked at again now and
+    /// then.</summary>
+    public const double ClearLoss = 1.25;
+
+    /// <summary><see cref="ClearLoss"/> while a class's probes are still frequent (the code may not be compiled in
+    /// its final tier yet).</summary>
+    public const double EarlyClearLoss = 4;
+
+    /// <summary>The most turns a clear loser skips in a row.</summary>
+    public const int MaxBackoff = 64;
+
+    /// <summary>How much cheaper a probed mode must be to take over (hysteresis against noise).</summary>
+    public const double Margin = 0.02;
+
+    private static readonly NetbackMode[] CandidateModes =
+        [NetbackMode.Copy, NetbackMode.MapForeign, NetbackMode.MapDestructor, NetbackMode.CopyHeaderMapRest];
+
+    private readonly SizeClass?[] _classes = new SizeClass?[32];
+
+    /// <summary>The fixed modes adaptive chooses between.</summary>
+    public static IReadOnlyList<NetbackMode> Candidates => CandidateModes;
+
+    /// <summary>The size class of a packet of <paramref name="size"/> bytes (its binary logarithm).</summary>
+    public static int ClassOf(int size) => BitOperations.Log2((uint)size | 1);
+
+    /// <summary>The mode for the next packet of <paramref name="size"/> bytes; <paramref name="timed"/> says whether
+    /// netback should time it and <see cref="Record"/> the cost.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public NetbackMode Choose(int size, out bool timed)
+    {
+        // Between probes (almost every packet): one countdown and the class's mode.
+        if (_classes[ClassOf(size)] is { } c && --c.UntilProbe > 0)
+        {
+            c.Packets++;
+            timed = false;
+            return c.CurrentMode;
+        }
+
+        return ChooseSlowly(size, out timed);
+    }
+
+    /// <summary>A probe's turn (starting the probe if the countdown ran out), or a class's first packet.</summary>
+    private NetbackMode ChooseSlowly(int size, out bool timed)
+    {
+        SizeClass c = _classes[ClassOf(size)] ??= new SizeClass();
+        c.Packets++;
+        if (c.ProbeTurn < 0 && !c.StartPairwiseProbe())
+        {
+            timed = false;
+            return c.CurrentMode;
+        }
+
+        return CandidateModes[c.NextProbeTurn(out timed)];
+    }
+
+    /// <summary>A timed packet's cost: netback's work on one packet of <paramref name="size"/> bytes in
+    /// <paramref name="mode"/>, in the work clock's ticks.</summary>
+    public void Record(int size, NetbackMode mode, long ticks)
+    {
+        int m = Array.IndexOf(CandidateModes, mode);
+        SizeClass? c = _classes[ClassOf(size)];
+        if (c is null || m < 0)
+        {
+            throw new ArgumentException($"no packet of {size} bytes was given mode {mode}", nameof(mode));
+        }
+
+        c.Add(m, ticks);
+    }
+
+    /// <summary>What each size class learned so far, smallest first (allocates: for reports, not per packet).</summary>
+    public IReadOnlyList<AdaptiveSizeClass> Report(long ticksPerSecond)
+    {
+        var list = new List<AdaptiveSizeClass>();
+        for (int k = 0; k < _classes.Length; k++)
+        {
+            if (_classes[k] is not { } c)
+            {
+                continue;
+            }
+
+            var costs = new Dictionary<NetbackMode, double>();
+            for (int m = 0; m < CandidateModes.Length; m++)
+            {
+                if (c.Estimate[m] >= 0)
+                {
+                    costs[CandidateModes[m]] = c.Estimate[m] * 1e9 / ticksPerSecond;
+                }
+            }
+
+            int max = k >= 30 ? int.MaxValue : (2 << k) - 1;
+            list.Add(new AdaptiveSizeClass(1 << k, max, c.Settled ? CandidateModes[c.Current] : null, c.Packets, c.Probes, c.Switches, costs));
+        }
+
+        return list;
+    }
+
+    /// <summary>One size class's state.</summary>
+    private sealed class SizeClass
+    {
+        private readonly long[][] _samples;
+        private readonly int[] _count;
+        private readonly int[] _set;
+        private readonly int[] _skips;
+        private readonly int[] _backoff;
+        private int _challenger = -1;
+        private int _window = FirstWindow;
+        private int _roundRobin = -1;
+        private int _setSize;
+
+        public SizeClass()
+        {
+            int n = CandidateModes.Length;
+            _samples = new long[n][];
+            for (int m = 0; m < n; m++)
+            {
+                _samples[m] = new long[Window];
+            }
+
+            _count = new int[n];
+            _set = new int[n];
+            _skips = new int[n];
+            _backoff = new int[n];
+            Array.Fill(_backoff, 1);
+            Estimate = new double[n];
+            Array.Fill(Estimate, -1);
+            for (int m = 0; m < n; m++)
+            {
+                _set[m] = m; // the first probe compares every candidate
+            }
+
+            _setSize = n;
+            ProbeTurn = 0;
+            Probes = 1;
+        }
+
+        /// <summary>Ticks per packet by candidate, the trimmed mean of its last full window; negative: none yet.</summary>
+        public double[] Estimate { get; }
+
+        /// <summary>The candidate in use between probes (index into the candidates); copy until the first probe is
+        /// decided.</summary>
+        public int Current { get; private set; }
+
+        /// <summary>True once the first probe was decided.</summary>
+        public bool Settled { get; private set; }
+
+        /// <summary>Turns issued in the running probe, or -1 between probes.</summary>
+        public int ProbeTurn { get; private set; }
+
+        /// <summary>Packets until the next probe (counted down by <see cref="Choose"/>; zero or less while one
+        /// runs).</summary>
+        public int UntilProbe { get; set; }
+
+        /// <summary>The mode of <see cref="Current"/>.</summary>
+        public NetbackMode CurrentMode => CandidateModes[Current];
+
+        public long Packets { get; set; }
+
+        public long Probes { get; private set; }
+
+        public long Switches { get; private set; }
+
+        /// <summary>Packets between the probe running (or the last) and the next.</summary>
+        public int Interval { get; private set; } = FirstInterval;
+
+        /// <summary>Pairs the chosen mode with the next other candidate — unless that one lost clearly of late and
+        /// skips this turn: then no probe runs this interval. False if none started.</summary>
+        public bool StartPairwiseProbe()
+        {
+            int other = _challenger;
+            if (other < 0)
+            {
+                do
+                {
+                    _roundRobin = (_roundRobin + 1) % CandidateModes.Length;
+                }
+                while (_roundRobin == Current);
+
+                other = _roundRobin; // the turn passes even if this one skips it
+                if (_skips[other] > 0)
+                {
+                    _skips[other]--;
+                    UntilProbe = Interval;
+                    return false;
+                }
+            }
+
+            _set[0] = Current;
+            _set[1] = other;
+            _setSize = 2;
+            _window = Window;
+            _count[Current] = 0;
+            _count[other] = 0;
+            ProbeTurn = 0;
+            Probes++;
+            return true;
+        }
+
+        /// <summary>The mode of the probe's next packet; the probe stops issuing after its last turn.</summary>
+        public int NextProbeTurn(out bool timed)
+        {
+            // Blocks, last mode of the set first: a pairwise probe runs the challenger, then the chosen mode.
+            int turn = ProbeTurn++;
+            int block = _window == FirstWindow ? FirstBlock : Block;
+            int m = _set[_setSize - 1 - (turn / block)];
+            timed = turn % block >= block - _window;
+            if (ProbeTurn >= block * _setSize)
+            {
+                ProbeTurn = -1;
+                UntilProbe = Interval;
+                Interval = Math.Min(ProbeEvery, Interval * 2);
+            }
+
+            return m;
+        }
+
+        public void Add(int m, long ticks)
+        {
+            if (_count[m] >= _window)
+            {
+                return; // a late sample of a window already full
+            }
+
+            _samples[m][_count[m]++] = ticks;
+            if (_count[m] < _window)
+            {
+                return;
+            }
+
+            long[] s = _samples[m];
+            Array.Sort(s, 0, _window);
+            long sum = 0;
+            int kept = _window - (_window * Trim / Window);
+            for (int i = 0; i < kept; i++)
+            {
+                sum += s[i];
+            }
+
+            Estimate[m] = sum / (double)kept;
+            for (int i = 0; i < _setSize; i++)
+            {
+                if (_count[_set[i]] < _window)
+                {
+                    return; // the probe's other modes are still being timed
+                }
+            }
+
+            Decide();
+        }
+
+        private void Decide()
+        {
+            if (!Settled)
+            {
+                // Every candidate of the first probe, or (if its packets were never all released) those measured since.
+                int best = Current;
+                for (int m = 0; m < Estimate.Length; m++)
+                {
+                    best = Estimate[m] >= 0 && (Estimate[best] < 0 || Estimate[m] < Estimate[best]) ? m : best;
+                }
+
+                Current = best;
+                Settled = true;
+                for (int m = 0; m < Estimate.Length; m++)
+                {
+                    if (m != best && Estimate[m] >= 0)
+                    {
+                        Judge(m); // only a far worse one (EarlyClearLoss) is held back this early
+                    }
+                }
+
+                return;
+            }
+
+            int other = _set[1];
+            if (_set[0] != Current)
+            {
+                return;
+            }
+
+            if (Estimate[other] < Estimate[Current] * (1 - Margin))
+            {
+                if (_challenger != other)
+                {
+                    // One win can be noise: the same pair is probed again at once, and a second win decides.
+                    _challenger = other;
+                    UntilProbe = Math.Min(UntilProbe, 1);
+                    return;
+                }
+
+                Current = other;
+                Switches++;
+                _backoff[other] = 1;
+                _challenger = -1;
+                return;
+            }
+
+            _challenger = -1;
+            Judge(other);
+        }
+
+        /// <summary>A candidate that lost to the chosen mode: a clear loser skips turns in proportion to how much
+        /// dearer it was (a probe of it costs that much more), twice as many each time it loses so.</summary>
+        private void Judge(int loser)
+        {
+            // While probes are still frequent the estimates come from code still being compiled, which can make a
+            // mode look a few times dearer than it is; only a far worse one (a per-grant mmap) is held back then.
+            double ratio = Estimate[loser] / Estimate[Current];
+            if (ratio > (Interval >= ProbeEvery ? ClearLoss : EarlyClearLoss))
+            {
+                _skips[loser] = (int)Math.Min(MaxBackoff, _backoff[loser] * Math.Ceiling(ratio - 1));
+                _backoff[loser] = Math.Min(MaxBackoff, _backoff[loser] * 2);
+            }
+            else
+            {
+                _backoff[loser] = 1;
+            }
+        }
+    }
+}

@@ -1,0 +1,258 @@
+using FragNet.Xen.Netif;
+
+namespace FragNet.Xen.Tests;
+
+/// <summary>
+/// Adaptive netback's choice, on scripted costs: a class's first probe measures every candidate in short blocks and
+/// settles on the cheapest; later probes run a block of one other candidate and a block of the choice, and a cheaper
+/// one takes over only after two wins in a row; packets between probes are not timed; an interrupt-sized outlier does
+/// not move a choice; a clear loser is probed rarely; and each size class decides alone.
+/// </summary>
+public sealed class AdaptiveModeSelectorTests
+{
+    private static readonly Dictionary<NetbackMode, long> MapsWin = new()
+    {
+        [NetbackMode.Copy] = 900,
+        [NetbackMode.MapForeign] = 500,
+        [NetbackMode.MapDestructor] = 600,
+        [NetbackMode.CopyHeaderMapRest] = 700,
+    };
+
+    [Fact]
+    public void The_first_probe_runs_every_candidate_in_short_blocks_and_settles_on_the_cheapest()
+    {
+        var s = new AdaptiveModeSelector();
+        var first = new List<(NetbackMode Mode, bool Timed)>();
+        for (int i = 0; i < 4 * AdaptiveModeSelector.FirstBlock; i++)
+        {
+            NetbackMode m = s.Choose(1500, out bool timed);
+            first.Add((m, timed));
+            if (timed)
+            {
+                s.Record(1500, m, MapsWin[m]);
+            }
+        }
+
+        // One block per candidate, the last first; the second half of each block timed.
+        NetbackMode[] order = [NetbackMode.CopyHeaderMapRest, NetbackMode.MapDestructor, NetbackMode.MapForeign, NetbackMode.Copy];
+        var expected = order.SelectMany(m => Enumerable.Range(0, AdaptiveModeSelector.FirstBlock)
+            .Select(i => (m, i >= AdaptiveModeSelector.FirstBlock - AdaptiveModeSelector.FirstWindow)));
+        Assert.Equal(expected, first);
+
+        AdaptiveSizeClass c = Assert.Single(s.Report(1_000_000_000));
+        Assert.Equal((1024, 2047), (c.MinSize, c.MaxSize));
+        Assert.Equal(NetbackMode.MapForeign, c.Chosen);
+        Assert.Equal(4 * AdaptiveModeSelector.FirstBlock, c.Packets);
+        Assert.Equal(MapsWin.ToDictionary(kv => kv.Key, kv => (double)kv.Value), c.NsPerPacket);
+        Assert.Equal(NetbackMode.MapForeign, s.Choose(1500, out bool next));
+        Assert.False(next);
+    }
+
+    [Fact]
+    public void A_pairwise_probe_runs_a_block_of_the_challenger_then_a_block_of_the_chosen_mode()
+    {
+        var s = new AdaptiveModeSelector();
+        Run(s, 1500, 4 * AdaptiveModeSelector.FirstBlock, m => MapsWin[m]);
+        var seen = new List<(NetbackMode Mode, bool Timed)>();
+        for (int i = 0; i < AdaptiveModeSelector.FirstInterval + (2 * AdaptiveModeSelector.Block); i++)
+        {
+            NetbackMode m = s.Choose(1500, out bool timed);
+            seen.Add((m, timed));
+            if (timed)
+            {
+                s.Record(1500, m, MapsWin[m]);
+            }
+        }
+
+        // FirstInterval - 1 packets in the chosen mode, untimed; then the challenger's block and the chosen mode's.
+        Assert.All(seen.Take(AdaptiveModeSelector.FirstInterval - 1), x => Assert.Equal((NetbackMode.MapForeign, false), x));
+        var probe = seen.Skip(AdaptiveModeSelector.FirstInterval - 1).Take(2 * AdaptiveModeSelector.Block).ToList();
+        NetbackMode challenger = probe[0].Mode;
+        Assert.NotEqual(NetbackMode.MapForeign, challenger);
+        var expected = new[] { challenger, NetbackMode.MapForeign }.SelectMany(m => Enumerable.Range(0, AdaptiveModeSelector.Block)
+            .Select(i => (m, i >= AdaptiveModeSelector.WarmIn)));
+        Assert.Equal(expected, probe);
+    }
+
+    [Fact]
+    public void Nothing_is_chosen_until_every_candidate_of_the_first_probe_has_a_full_window()
+    {
+        var s = new AdaptiveModeSelector();
+        int probe = AdaptiveModeSelector.FirstBlock * AdaptiveModeSelector.Candidates.Count;
+        Run(s, 1500, probe, m => MapsWin[m], record: m => m != NetbackMode.MapDestructor);
+        Assert.Null(Assert.Single(s.Report(1_000_000_000)).Chosen);
+
+        // Until then the class copies (a copied packet needs no release to finish), timing nothing.
+        Assert.Equal(NetbackMode.Copy, s.Choose(1500, out bool timed));
+        Assert.False(timed);
+    }
+
+    [Fact]
+    public void Between_probes_no_packet_is_timed_and_probes_thin_out_to_one_per_ProbeEvery_packets()
+    {
+        // Every candidate within ClearLoss of the best, so none skips its turns.
+        var close = new Dictionary<NetbackMode, long>
+        {
+            [NetbackMode.Copy] = 560,
+            [NetbackMode.MapForeign] = 500,
+            [NetbackMode.MapDestructor] = 540,
+            [NetbackMode.CopyHeaderMapRest] = 600,
+        };
+        var s = new AdaptiveModeSelector();
+        Run(s, 9000, 200_000, m => close[m]);
+
+        // Settled: the longest untimed stretch is one interval (ProbeEvery - 1 packets in the chosen mode) and the
+        // warm-in of the next probe's first block.
+        int longest = 0;
+        int run = 0;
+        for (int i = 0; i < 100_000; i++)
+        {
+            NetbackMode m = s.Choose(9000, out bool timed);
+            if (timed)
+            {
+                s.Record(9000, m, close[m]);
+                run = 0;
+            }
+            else
+            {
+                longest = Math.Max(longest, ++run);
+            }
+        }
+
+        Assert.Equal(AdaptiveModeSelector.ProbeEvery - 1 + AdaptiveModeSelector.WarmIn, longest);
+        AdaptiveSizeClass c = Assert.Single(s.Report(1_000_000_000));
+        Assert.InRange(c.Probes, 9, 16); // after 1024, 2048, … packets, then every 32768, over 300,000
+    }
+
+    [Fact]
+    public void A_mode_that_becomes_cheaper_takes_over_after_winning_two_probes_running()
+    {
+        var s = new AdaptiveModeSelector();
+        var costs = new Dictionary<NetbackMode, long>(MapsWin);
+        Run(s, 1500, 1000, m => costs[m]);
+        Assert.Equal(NetbackMode.MapForeign, Chosen(s));
+
+        costs[NetbackMode.Copy] = 300; // say the guest's data stopped being dirty in another CPU's cache
+        Run(s, 1500, 300_000, m => costs[m]);
+        AdaptiveSizeClass c = Assert.Single(s.Report(1_000_000_000));
+        Assert.Equal(NetbackMode.Copy, c.Chosen);
+        Assert.Equal(1, c.Switches);
+    }
+
+    [Fact]
+    public void A_single_winning_probe_is_not_enough()
+    {
+        var s = new AdaptiveModeSelector();
+        Run(s, 1500, 1000, m => MapsWin[m]);
+
+        // Copy looks cheap for exactly one probe's worth of timed packets, then is dear again.
+        int cheapLeft = AdaptiveModeSelector.Window;
+        Run(s, 1500, 300_000, m => m == NetbackMode.Copy && cheapLeft-- > 0 ? 100 : MapsWin[m]);
+        Assert.True(cheapLeft < 0, "copy was never probed");
+        AdaptiveSizeClass c = Assert.Single(s.Report(1_000_000_000));
+        Assert.Equal(NetbackMode.MapForeign, c.Chosen);
+        Assert.Equal(0, c.Switches);
+    }
+
+    [Fact]
+    public void A_mode_cheaper_by_less_than_the_margin_does_not_take_over()
+    {
+        var s = new AdaptiveModeSelector();
+        var costs = new Dictionary<NetbackMode, long>(MapsWin);
+        Run(s, 1500, 1000, m => costs[m]);
+        costs[NetbackMode.MapDestructor] = 495; // 1 % cheaper than map-foreign's 500
+        Run(s, 1500, 300_000, m => costs[m]);
+        Assert.Equal(NetbackMode.MapForeign, Chosen(s));
+    }
+
+    [Fact]
+    public void A_packet_hit_by_an_interrupt_does_not_move_the_choice()
+    {
+        var s = new AdaptiveModeSelector();
+        int n = 0;
+
+        // Every 17th timed packet costs 50 µs (an interrupt, a page fault): trimmed from its window's mean.
+        Run(s, 1500, 300_000, m => ++n % 17 == 0 ? 50_000 : MapsWin[m]);
+        AdaptiveSizeClass c = Assert.Single(s.Report(1_000_000_000));
+        Assert.Equal(NetbackMode.MapForeign, c.Chosen);
+        Assert.Equal(0, c.Switches);
+    }
+
+    [Fact]
+    public void Each_size_class_decides_alone()
+    {
+        var s = new AdaptiveModeSelector();
+        Run(s, 64, 5000, m => m == NetbackMode.Copy ? 100 : 400);
+        Run(s, 65535, 5000, m => m == NetbackMode.MapDestructor ? 2000 : 9000);
+        Run(s, 100, 5000, m => m == NetbackMode.Copy ? 100 : 400);
+        IReadOnlyList<AdaptiveSizeClass> classes = s.Report(1_000_000_000);
+        Assert.Equal([(64, 127, NetbackMode.Copy), (32768, 65535, NetbackMode.MapDestructor)],
+            classes.Select(c => (c.MinSize, c.MaxSize, c.Chosen!.Value)));
+        Assert.Equal(10_000, classes[0].Packets);
+    }
+
+    [Fact]
+    public void A_clear_loser_is_probed_less_often_than_a_close_one()
+    {
+        var s = new AdaptiveModeSelector();
+        var timed = new Dictionary<NetbackMode, int>();
+        Run(s, 1500, 2000, m => MapsWin[m]);
+        Run(s, 1500, 1_000_000, m =>
+        {
+            timed[m] = timed.GetValueOrDefault(m) + 1;
+            return MapsWin[m];
+        });
+
+        // Map-destructor (600 against 500) is within ClearLoss of the choice; copy (900) is not.
+        Assert.True(timed[NetbackMode.MapDestructor] > 2 * timed[NetbackMode.Copy],
+            $"map-destructor timed {timed[NetbackMode.MapDestructor]} times, copy {timed[NetbackMode.Copy]}");
+    }
+
+    [Fact]
+    public void A_mode_ten_times_dearer_is_probed_so_rarely_that_it_wastes_about_a_tenth_of_a_percent()
+    {
+        // The per-grant model: a map (an mmap and a munmap) costs ten times a copy.
+        var s = new AdaptiveModeSelector();
+        long work = 0;
+        long wasted = 0;
+        for (int i = 0; i < 10_000_000; i++)
+        {
+            NetbackMode m = s.Choose(1500, out bool timed);
+            long cost = m == NetbackMode.Copy ? 500 : 5000;
+            work += i >= 1_000_000 ? cost : 0;
+            wasted += i >= 1_000_000 ? cost - 500 : 0;
+            if (timed)
+            {
+                s.Record(1500, m, cost);
+            }
+        }
+
+        Assert.Equal(NetbackMode.Copy, Chosen(s));
+        Assert.InRange(wasted / (double)work, 1e-6, 0.0015); // never zero: a loser is still looked at now and then
+    }
+
+    [Fact]
+    public void A_sample_for_a_mode_it_does_not_choose_between_is_refused()
+    {
+        var s = new AdaptiveModeSelector();
+        s.Choose(1500, out _);
+        Assert.Throws<ArgumentException>(() => s.Record(1500, NetbackMode.Adaptive, 10));
+        Assert.Throws<ArgumentException>(() => s.Record(64, NetbackMode.Copy, 10)); // no packet of that class yet
+    }
+
+    private static NetbackMode? Chosen(AdaptiveModeSelector s) => Assert.Single(s.Report(1_000_000_000)).Chosen;
+
+    /// <summary>Packets of <paramref name="size"/>: each timed one is recorded at <paramref name="cost"/> of its mode
+    /// (unless <paramref name="record"/> says the stack still holds it).</summary>
+    private static void Run(AdaptiveModeSelector s, int size, int packets, Func<NetbackMode, long> cost, Func<NetbackMode, bool>? record = null)
+    {
+        for (int i = 0; i < packets; i++)
+        {
+            NetbackMode m = s.Choose(size, out bool timed);
+            if (timed && (record?.Invoke(m) ?? true))
+            {
+                s.Record(size, m, cost(m));
+            }
+        }
+    }
+}
