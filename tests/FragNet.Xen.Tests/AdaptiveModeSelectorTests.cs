@@ -80,7 +80,9 @@ public sealed class AdaptiveModeSelectorTests
         var s = new AdaptiveModeSelector();
         int probe = AdaptiveModeSelector.FirstBlock * AdaptiveModeSelector.Candidates.Count;
         Run(s, 1500, probe, m => MapsWin[m], record: m => m != NetbackMode.MapDestructor);
-        Assert.Null(Assert.Single(s.Report(1_000_000_000)).Chosen);
+        AdaptiveSizeClass c = Assert.Single(s.Report(1_000_000_000));
+        Assert.Null(c.Chosen);
+        Assert.Equal([NetbackMode.Copy, NetbackMode.MapForeign, NetbackMode.CopyHeaderMapRest], c.NsPerPacket.Keys.Order());
 
         // Until then the class copies (a copied packet needs no release to finish), timing nothing.
         Assert.Equal(NetbackMode.Copy, s.Choose(1500, out bool timed));
@@ -155,6 +157,50 @@ public sealed class AdaptiveModeSelectorTests
     }
 
     [Fact]
+    public void A_win_is_put_to_the_test_again_at_once()
+    {
+        var s = new AdaptiveModeSelector();
+        Run(s, 1500, 4 * AdaptiveModeSelector.FirstBlock, m => MapsWin[m]);
+
+        // Copy is cheap for its first window only: the probe it wins is followed at once by the same pair, which it
+        // loses. The first pairwise probe comes after FirstInterval - 1 packets and pairs copy (the first other
+        // candidate) with map-foreign.
+        int cheapLeft = AdaptiveModeSelector.Window;
+        var seen = new List<NetbackMode>();
+        for (int i = 0; i < AdaptiveModeSelector.FirstInterval - 1 + (4 * AdaptiveModeSelector.Block); i++)
+        {
+            NetbackMode m = s.Choose(1500, out bool timed);
+            seen.Add(m);
+            if (timed)
+            {
+                s.Record(1500, m, m == NetbackMode.Copy && cheapLeft-- > 0 ? 100 : MapsWin[m]);
+            }
+        }
+
+        int b = AdaptiveModeSelector.Block;
+        NetbackMode[] blocks = [.. Enumerable.Range(0, 4).Select(k => seen[AdaptiveModeSelector.FirstInterval - 1 + (k * b)])];
+        Assert.Equal([NetbackMode.Copy, NetbackMode.MapForeign, NetbackMode.Copy, NetbackMode.MapForeign], blocks);
+        AdaptiveSizeClass c = Assert.Single(s.Report(1_000_000_000));
+        Assert.Equal((NetbackMode.MapForeign, 0L), (c.Chosen!.Value, c.Switches));
+    }
+
+    [Fact]
+    public void A_sample_that_arrives_after_its_window_is_full_is_ignored()
+    {
+        // A mapped packet's sample arrives when the stack releases it, which may be after its probe was decided.
+        var s = new AdaptiveModeSelector();
+        Run(s, 1500, 4 * AdaptiveModeSelector.FirstBlock, m => MapsWin[m]);
+        for (int i = 0; i < 3 * AdaptiveModeSelector.Window; i++)
+        {
+            s.Record(1500, NetbackMode.MapDestructor, 1);
+        }
+
+        AdaptiveSizeClass c = Assert.Single(s.Report(1_000_000_000));
+        Assert.Equal(NetbackMode.MapForeign, c.Chosen);
+        Assert.Equal(600, c.NsPerPacket[NetbackMode.MapDestructor]);
+    }
+
+    [Fact]
     public void A_mode_cheaper_by_less_than_the_margin_does_not_take_over()
     {
         var s = new AdaptiveModeSelector();
@@ -215,6 +261,7 @@ public sealed class AdaptiveModeSelectorTests
         var s = new AdaptiveModeSelector();
         long work = 0;
         long wasted = 0;
+        long timedCount = 0;
         for (int i = 0; i < 10_000_000; i++)
         {
             NetbackMode m = s.Choose(1500, out bool timed);
@@ -223,12 +270,17 @@ public sealed class AdaptiveModeSelectorTests
             wasted += i >= 1_000_000 ? cost - 500 : 0;
             if (timed)
             {
+                timedCount++;
                 s.Record(1500, m, cost);
             }
         }
 
         Assert.Equal(NetbackMode.Copy, Chosen(s));
         Assert.InRange(wasted / (double)work, 1e-6, 0.0015); // never zero: a loser is still looked at now and then
+
+        // The turns a loser skips time nothing either: every timed packet belongs to a probe.
+        AdaptiveSizeClass c = Assert.Single(s.Report(1_000_000_000));
+        Assert.Equal((4 * AdaptiveModeSelector.FirstWindow) + ((c.Probes - 1) * 2 * AdaptiveModeSelector.Window), timedCount);
     }
 
     [Fact]

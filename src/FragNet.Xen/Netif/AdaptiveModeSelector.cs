@@ -347,11 +347,6 @@ public sealed class AdaptiveModeSelector
             }
 
             int other = _set[1];
-            if (_set[0] != Current)
-            {
-                return;
-            }
-
             if (Estimate[other] < Estimate[Current] * (1 - Margin))
             {
                 if (_challenger != other)
