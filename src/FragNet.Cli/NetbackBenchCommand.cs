@@ -18,7 +18,7 @@ internal static class NetbackBenchCommand
         Option<string> mapping = NetbackOptions.MappingOption();
         var sizes = new Option<string>("--sizes") { Description = "Packet sizes in bytes, comma-separated (14..65536; 65536 means 65535, the largest a netif request holds).", DefaultValueFactory = _ => "64,1500,65536" };
         var modes = new Option<string>("--modes") { Description = $"Netback modes, comma-separated: {names}.", DefaultValueFactory = _ => names };
-        Option<double> seconds = NetbackOptions.SecondsOption();
+        Option<double> seconds = NetbackOptions.SecondsOption("Measured wall time per mode and size; the modes take turns in 44 ms slices, after a warm-up.");
         var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
         sizes.Validators.Add(r =>
         {
@@ -41,7 +41,7 @@ internal static class NetbackBenchCommand
             }
         });
 
-        var command = new Command("netback", "Guest → netback → stack sink throughput for each netback mode and packet size.")
+        var command = new Command("netback", "Guest → netback → stack sink throughput for each netback mode and packet size (one guest per size, the modes taking turns).")
         {
             crossProcess, mapping, sizes, modes, seconds, json,
         };

@@ -42,9 +42,9 @@ internal static class NetbackOptions
     }
 
     /// <summary><c>--seconds S</c>: wall time per measurement, 0..600.</summary>
-    public static Option<double> SecondsOption()
+    public static Option<double> SecondsOption(string description = "Wall time per measurement.")
     {
-        var seconds = new Option<double>("--seconds") { Description = "Wall time per measurement.", DefaultValueFactory = _ => 1 };
+        var seconds = new Option<double>("--seconds") { Description = description, DefaultValueFactory = _ => 1 };
         seconds.Validators.Add(r =>
         {
             if (r.TryGetValue(out double v) && (v is <= 0 or > 600 || double.IsNaN(v)))
