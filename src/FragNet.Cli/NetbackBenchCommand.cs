@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using FragNet.Xen.CrossProcess;
 using FragNet.Xen.Host;
 using FragNet.Xen.Netif;
 using FragNet.Xen.Testbed;
@@ -20,6 +21,7 @@ internal static class NetbackBenchCommand
         var modes = new Option<string>("--modes") { Description = $"Netback modes, comma-separated: {names}.", DefaultValueFactory = _ => names };
         Option<double> seconds = NetbackOptions.SecondsOption("Measured wall time per mode and size; the modes take turns in 44 ms slices, after a warm-up.");
         var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
+        var mix = new Option<bool>("--mix") { Description = "Also run, for each size above 64, a guest whose packets alternate between 64 bytes and that size." };
         sizes.Validators.Add(r =>
         {
             foreach (string part in (r.GetValueOrDefault<string>() ?? string.Empty).Split(','))
@@ -43,22 +45,24 @@ internal static class NetbackBenchCommand
 
         var command = new Command("netback", "Guest → netback → stack sink throughput for each netback mode and packet size (one guest per size, the modes taking turns).")
         {
-            crossProcess, mapping, sizes, modes, seconds, json,
+            crossProcess, mapping, sizes, modes, seconds, mix, json,
         };
         command.SetAction(parse =>
         {
             // 65,536 is the conventional name for the largest packet; a netif size field holds at most 65,535.
             int[] sizeList = [.. parse.GetValue(sizes)!.Split(',').Select(p => Math.Min(65535, int.Parse(p, CultureInfo.InvariantCulture)))];
+            Workload[] workloads = [.. sizeList.Select(s => new Workload(s, false)),
+                .. parse.GetValue(mix) ? sizeList.Where(s => s > GuestTransmitter.SmallPacket).Select(s => new Workload(s, true)) : []];
             NetbackMode[] modeList = [.. parse.GetValue(modes)!.Split(',').Select(n => NetbackOptions.Parse(n)!.Value)];
             double budget = parse.GetValue(seconds);
             bool cross = parse.GetValue(crossProcess);
             MappingModel model = NetbackOptions.ParseMapping(parse.GetValue(mapping)!);
-            var progress = new Progress("netback", sizeList.Length * modeList.Length);
-            Measured run = cross ? MeasureCrossProcess(sizeList, modeList, budget, model, progress) : MeasureInProcess(sizeList, modeList, budget, progress);
+            var progress = new Progress("netback", workloads.Length * modeList.Length);
+            Measured run = cross ? MeasureCrossProcess(workloads, modeList, budget, model, progress) : MeasureInProcess(workloads, modeList, budget, progress);
             progress.Done();
             List<Row> results = run.Rows;
             int? crossover = sizeList.Order().Cast<int?>().FirstOrDefault(s =>
-                results.FirstOrDefault(r => r.Mode == "map-destructor" && r.Size == s)?.Gbps >= results.FirstOrDefault(r => r.Mode == "copy" && r.Size == s)?.Gbps);
+                results.FirstOrDefault(r => r.Mode == "map-destructor" && r.Size == s && !r.Mix)?.Gbps >= results.FirstOrDefault(r => r.Mode == "copy" && r.Size == s && !r.Mix)?.Gbps);
             string deployment = cross ? $"cross-process ({NetbackOptions.Name(model)})" : "in-process";
             if (parse.GetValue(json))
             {
@@ -66,11 +70,11 @@ internal static class NetbackBenchCommand
             }
             else
             {
-                Console.Out.WriteLine($"{"mode",-22} {"size",6} {"Gbit/s",8} {"Mpps",8} {"ns/pkt",9} {"copied MB",10} {"maps",10} {"copies",10}{(cross ? $" {"mmaps",10}" : string.Empty)}");
+                Console.Out.WriteLine($"{"mode",-22} {"size",8} {"Gbit/s",8} {"Mpps",8} {"ns/pkt",9} {"copied MB",10} {"maps",10} {"copies",10}{(cross ? $" {"mmaps",10}" : string.Empty)}");
                 foreach (Row r in results)
                 {
                     Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{r.Mode,-22} {r.Size,6} {r.Gbps,8:0.00} {r.Mpps,8:0.000} {r.CpuNsPerPacket,9:0} {r.BytesCopied / 1e6,10:0.0} {r.GrantMaps,10} {r.GrantCopies,10}{(cross ? $" {r.Mmaps,10}" : string.Empty)}"));
+                        $"{r.Mode,-22} {(r.Mix ? $"64+{r.Size}" : r.Size.ToString(CultureInfo.InvariantCulture)),8} {r.Gbps,8:0.00} {r.Mpps,8:0.000} {r.CpuNsPerPacket,9:0} {r.BytesCopied / 1e6,10:0.0} {r.GrantMaps,10} {r.GrantCopies,10}{(cross ? $" {r.Mmaps,10}" : string.Empty)}"));
                 }
 
                 foreach (Row r in results.Where(r => r.Adaptive is not null))
@@ -78,7 +82,7 @@ internal static class NetbackBenchCommand
                     AdaptiveRow a = r.Adaptive!;
                     string costs = string.Join(", ", a.NsPerPacket.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:0}")));
                     Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"adaptive at {r.Size} B: chose {a.Chosen ?? "nothing yet"} (netback's ns per packet, last measured: {costs}; {a.Probes} probes, {a.Switches} switches)"));
+                        $"adaptive at {r.Size} B{(r.Mix ? " (mixed with 64 B)" : string.Empty)}: chose {a.Chosen ?? "nothing yet"} (netback's ns per packet, last measured: {costs}; {a.Probes} probes, {a.Switches} switches){(r.AdaptiveSmall is { } small ? $"; at 64 B: {small.Chosen ?? "nothing yet"}" : string.Empty)}"));
                 }
 
                 Console.Out.WriteLine(crossover is int c
@@ -99,11 +103,11 @@ internal static class NetbackBenchCommand
 
     /// <summary>One session per size; its modes take turns in slices (<see cref="CrossProcessOptions.InterleavedModes"/>),
     /// so the machine's noise falls on all of them alike.</summary>
-    private static Measured MeasureCrossProcess(int[] sizes, NetbackMode[] modes, double seconds, MappingModel model, Progress progress)
+    private static Measured MeasureCrossProcess(Workload[] workloads, NetbackMode[] modes, double seconds, MappingModel model, Progress progress)
     {
         var m = new Measured();
         FrontendCommand frontend = FrontendCommand.ThisProcess();
-        foreach (int size in sizes)
+        foreach ((int size, bool mixed) in workloads)
         {
             CrossProcessReport r = CrossProcessSession.Run(new CrossProcessOptions
             {
@@ -112,19 +116,21 @@ internal static class NetbackBenchCommand
                 InterleavedModes = modes,
                 Mapping = model,
                 PacketSize = size,
+                Workload = mixed ? GuestWorkload.Mix : GuestWorkload.Bench,
                 Warmup = TimeSpan.FromSeconds(1),
                 Duration = TimeSpan.FromSeconds(seconds),
             });
             m.LeakedGrants += r.Leaks.GrantsMapped + r.Leaks.GrantsPinned + r.Leaks.GrantsInUse;
             if (r.FrontendExitCode != 0 || !r.VifStayedConnected || !r.Leaks.IsClean || !r.MemoryReleased)
             {
-                m.Failures.Add($"{size} B: guest exit {r.FrontendExitCode}, vif {(r.VifStayedConnected ? "connected" : r.DisconnectReason)}, leaks {r.Leaks}; {r.FrontendOutput.Trim()}");
+                m.Failures.Add($"{(mixed ? "64 B + " : string.Empty)}{size} B: guest exit {r.FrontendExitCode}, vif {(r.VifStayedConnected ? "connected" : r.DisconnectReason)}, leaks {r.Leaks}; {r.FrontendOutput.Trim()}");
             }
 
             foreach (CrossProcessMeasurement x in r.Interleaved)
             {
-                m.Rows.Add(new Row(NetbackOptions.Name(x.Mode), size, x.Gbps, x.Mpps, x.CpuNsPerPacket, x.BytesCopied, x.GrantMaps, x.GrantCopies, x.Mmaps,
-                    x.Mode == NetbackMode.Adaptive ? AdaptiveRow.For(size, r.Adaptive) : null));
+                bool adaptive = x.Mode == NetbackMode.Adaptive;
+                m.Rows.Add(new Row(NetbackOptions.Name(x.Mode), size, mixed, x.Gbps, x.Mpps, x.CpuNsPerPacket, x.BytesCopied, x.GrantMaps, x.GrantCopies, x.Mmaps,
+                    adaptive ? AdaptiveRow.For(size, r.Adaptive) : null, adaptive && mixed ? AdaptiveRow.For(GuestTransmitter.SmallPacket, r.Adaptive) : null));
                 progress.Report(m.Rows.Count);
             }
         }
@@ -134,13 +140,13 @@ internal static class NetbackBenchCommand
 
     /// <summary>In process, like across processes: one guest and netback per size, the modes taking turns in slices
     /// of 40 ms (after 4 ms not counted), rotating the order each round; half a second of warm-up the same way.</summary>
-    private static Measured MeasureInProcess(int[] sizes, NetbackMode[] modes, double seconds, Progress progress)
+    private static Measured MeasureInProcess(Workload[] workloads, NetbackMode[] modes, double seconds, Progress progress)
     {
         var m = new Measured();
         int n = modes.Length;
-        foreach (int size in sizes)
+        foreach ((int size, bool mixed) in workloads)
         {
-            var bench = new NetbackBench(modes[0], size, StopwatchWorkClock.Instance);
+            var bench = new NetbackBench(modes[0], size, StopwatchWorkClock.Instance, mixed ? GuestWorkload.Mix : GuestWorkload.Bench);
             var sums = new Slices[n];
             for (int i = 0; i < n; i++)
             {
@@ -164,9 +170,11 @@ internal static class NetbackBenchCommand
             for (int i = 0; i < n; i++)
             {
                 Slices x = sums[i];
-                double gbps = x.Seconds > 0 ? x.Packets * (double)size * 8 / x.Seconds / 1e9 : 0;
-                m.Rows.Add(new Row(NetbackOptions.Name(modes[i]), size, gbps, x.Seconds > 0 ? x.Packets / x.Seconds / 1e6 : 0, x.Packets > 0 ? x.CpuNs / x.Packets : 0,
-                    x.Copied, x.Maps, x.Copies, null, modes[i] == NetbackMode.Adaptive ? AdaptiveRow.For(size, bench.AdaptiveClasses) : null));
+                double gbps = x.Seconds > 0 ? x.Bytes * 8.0 / x.Seconds / 1e9 : 0;
+                bool adaptive = modes[i] == NetbackMode.Adaptive;
+                m.Rows.Add(new Row(NetbackOptions.Name(modes[i]), size, mixed, gbps, x.Seconds > 0 ? x.Packets / x.Seconds / 1e6 : 0, x.Packets > 0 ? x.CpuNs / x.Packets : 0,
+                    x.Copied, x.Maps, x.Copies, null, adaptive ? AdaptiveRow.For(size, bench.AdaptiveClasses) : null,
+                    adaptive && mixed ? AdaptiveRow.For(GuestTransmitter.SmallPacket, bench.AdaptiveClasses) : null));
                 progress.Report(m.Rows.Count);
             }
 
@@ -202,10 +210,10 @@ internal static class NetbackBenchCommand
     }
 
     /// <summary>The bench's counters at one moment.</summary>
-    private readonly record struct Counters(long Copied, long Maps, long Copies)
+    private readonly record struct Counters(long Bytes, long Copied, long Maps, long Copies)
     {
         public Counters(NetbackBench b)
-            : this(b.BytesCopied, b.GrantMaps, b.GrantCopies)
+            : this(b.Bytes, b.BytesCopied, b.GrantMaps, b.GrantCopies)
         {
         }
     }
@@ -219,6 +227,8 @@ internal static class NetbackBenchCommand
 
         public double CpuNs { get; set; }
 
+        public long Bytes { get; private set; }
+
         public long Copied { get; private set; }
 
         public long Maps { get; private set; }
@@ -227,6 +237,7 @@ internal static class NetbackBenchCommand
 
         public void Add(Counters a, Counters b)
         {
+            Bytes += b.Bytes - a.Bytes;
             Copied += b.Copied - a.Copied;
             Maps += b.Maps - a.Maps;
             Copies += b.Copies - a.Copies;
@@ -242,8 +253,14 @@ internal static class NetbackBenchCommand
         public long LeakedGrants { get; set; }
     }
 
-    private sealed record Row(string Mode, int Size, double Gbps, double Mpps, double CpuNsPerPacket, long BytesCopied, long GrantMaps, long GrantCopies, long? Mmaps,
-        AdaptiveRow? Adaptive);
+    /// <summary>What the guest sends: packets of <paramref name="Size"/> bytes, or (<paramref name="Mix"/>) 64-byte
+    /// packets and packets of that size in turn.</summary>
+    private readonly record struct Workload(int Size, bool Mix);
+
+    /// <summary>One mode under one workload. <paramref name="AdaptiveSmall"/>: in a mix, what adaptive learned for the
+    /// 64-byte packets.</summary>
+    private sealed record Row(string Mode, int Size, bool Mix, double Gbps, double Mpps, double CpuNsPerPacket, long BytesCopied, long GrantMaps, long GrantCopies, long? Mmaps,
+        AdaptiveRow? Adaptive, AdaptiveRow? AdaptiveSmall);
 
     /// <summary>What adaptive learned for the size class of the measured packets.</summary>
     private sealed record AdaptiveRow(string? Chosen, IReadOnlyDictionary<string, double> NsPerPacket, long Probes, long Switches)

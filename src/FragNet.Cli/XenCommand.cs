@@ -83,7 +83,7 @@ internal static class XenCommand
         Option<string> mapping = NetbackOptions.MappingOption();
         var mode = new Option<string>("--mode") { Description = $"Netback mode: {NetbackOptions.All}.", DefaultValueFactory = _ => "map-destructor" };
         var size = new Option<int>("--size") { Description = "Bytes per packet (bench workload, 14..65535).", DefaultValueFactory = _ => 1500 };
-        var workload = new Option<string>("--workload") { Description = "bench (one size), verify (random sizes and offsets, every byte checked) or double-fetch (a hostile guest).", DefaultValueFactory = _ => "verify" };
+        var workload = new Option<string>("--workload") { Description = "bench (one size), verify (random sizes and offsets, every byte checked) double-fetch (a hostile guest) or mix (64-byte packets and --size packets in turn).", DefaultValueFactory = _ => "verify" };
         Option<double> seconds = NetbackOptions.SecondsOption();
         var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
         mode.Validators.Add(r =>
@@ -104,7 +104,7 @@ internal static class XenCommand
         {
             if (ParseWorkload(r.GetValueOrDefault<string>() ?? string.Empty) is null)
             {
-                r.AddError("--workload must be bench, verify or double-fetch.");
+                r.AddError("--workload must be bench, verify, double-fetch or mix.");
             }
         });
         var command = new Command("backend", "Run netback here and a guest (xen frontend) in a child process: memfd guest memory, eventfd event channels.")
@@ -202,6 +202,7 @@ internal static class XenCommand
         "bench" => GuestWorkload.Bench,
         "verify" => GuestWorkload.Verify,
         "double-fetch" => GuestWorkload.DoubleFetch,
+        "mix" => GuestWorkload.Mix,
         _ => null,
     };
 }

@@ -18,7 +18,11 @@ public record CrossProcessMeasurement
 
     public double Seconds { get; init; }
 
-    public double Gbps => Seconds > 0 ? Packets * (double)PacketSize * 8 / Seconds / 1e9 : 0;
+    /// <summary>Bytes of the packets netback took (<see cref="Packets"/> × <see cref="PacketSize"/> unless the guest
+    /// mixes sizes).</summary>
+    public long Bytes { get; init; }
+
+    public double Gbps => Seconds > 0 ? Bytes * 8.0 / Seconds / 1e9 : 0;
 
     public double Mpps => Seconds > 0 ? Packets / Seconds / 1e6 : 0;
 

@@ -148,6 +148,7 @@ public static class CrossProcessSession
             Mapping = options.Mapping,
             PacketSize = options.PacketSize,
             Packets = run.Packets,
+            Bytes = run.Bytes,
             Seconds = run.Seconds,
             CpuNsPerPacket = run.Packets > 0 ? run.CpuNanoseconds / run.Packets : 0,
             BytesCopied = run.BytesCopied,
@@ -276,15 +277,17 @@ public static class CrossProcessSession
 
     private static string Num(uint v) => v.ToString(CultureInfo.InvariantCulture);
 
-    private readonly record struct Snapshot(TimeSpan At, long Packets, long Copied, long Maps, long Copies, long Mmaps, TimeSpan Cpu)
+    private readonly record struct Snapshot(TimeSpan At, long Packets, long Bytes, long Copied, long Maps, long Copies, long Mmaps, TimeSpan Cpu)
     {
         public static Snapshot Take(Vif vif, XenHypervisor xen, PerGrantFrameMapper? perGrant, TimeSpan at) =>
-            new(at, vif.TxPackets, vif.TxBytesCopied, xen.Maps, xen.Copies, perGrant?.Maps ?? 0, Process.GetCurrentProcess().TotalProcessorTime);
+            new(at, vif.TxPackets, vif.TxBytes, vif.TxBytesCopied, xen.Maps, xen.Copies, perGrant?.Maps ?? 0, Process.GetCurrentProcess().TotalProcessorTime);
     }
 
     private sealed class Measurement
     {
         public long Packets { get; private set; }
+
+        public long Bytes { get; private set; }
 
         public double Seconds { get; private set; }
 
@@ -309,6 +312,7 @@ public static class CrossProcessSession
         {
             Slices++;
             Packets += b.Packets - a.Packets;
+            Bytes += b.Bytes - a.Bytes;
             Seconds += (b.At - a.At).TotalSeconds;
             CpuNanoseconds += (b.Cpu - a.Cpu).TotalNanoseconds;
             BytesCopied += b.Copied - a.Copied;
@@ -323,6 +327,7 @@ public static class CrossProcessSession
             PacketSize = packetSize,
             Slices = Slices,
             Packets = Packets,
+            Bytes = Bytes,
             Seconds = Seconds,
             CpuNsPerPacket = Packets > 0 ? CpuNanoseconds / Packets : 0,
             BytesCopied = BytesCopied,
@@ -334,6 +339,7 @@ public static class CrossProcessSession
         public void Set(Snapshot a, Snapshot b)
         {
             Packets = b.Packets - a.Packets;
+            Bytes = b.Bytes - a.Bytes;
             Seconds = (b.At - a.At).TotalSeconds;
             CpuNanoseconds = (b.Cpu - a.Cpu).TotalNanoseconds;
             BytesCopied = b.Copied - a.Copied;

@@ -37,6 +37,27 @@ public sealed class NetbackAdaptiveTests
     }
 
     [Fact]
+    public void On_a_mix_of_small_and_large_packets_each_size_class_gets_its_own_mode()
+    {
+        NetbackBench? bench = null;
+        var clock = new WorkMeter(() => (bench!.BytesCopied * 1) + ((bench.GrantMaps + bench.GrantUnmaps) * 1000));
+        bench = new NetbackBench(NetbackMode.Adaptive, 9000, clock, GuestWorkload.Mix);
+        const int Packets = 6000;
+        Assert.Equal(Packets, bench.Run(Packets));
+        Assert.Equal((Packets / 2 * 64L) + (Packets / 2 * 9000L), bench.Bytes); // 64 B and 9000 B in turn
+        Assert.Equal((Packets / 2) * (1 + 3), bench.Responses); // one slot, then three
+
+        // Copying 64 bytes costs 64; mapping a page 2000. Copying 9000 bytes costs 9000, mapping its three pages 6000.
+        IReadOnlyList<AdaptiveSizeClass> classes = bench.AdaptiveClasses;
+        Assert.Equal([(64, 127), (8192, 16383)], classes.Select(c => (c.MinSize, c.MaxSize)));
+        Assert.Contains(classes[0].Chosen!.Value, new[] { NetbackMode.Copy, NetbackMode.CopyHeaderMapRest });
+        Assert.Contains(classes[1].Chosen!.Value, new[] { NetbackMode.MapForeign, NetbackMode.MapDestructor });
+        Assert.Equal(Packets, classes.Sum(c => c.Packets));
+        bench.Dispose();
+        Assert.True(bench.Leaks.IsClean, bench.Leaks.ToString());
+    }
+
+    [Fact]
     public void Adaptive_allocates_nothing_per_packet_once_its_size_class_exists()
     {
         NetbackBench? bench = null;

@@ -58,7 +58,7 @@ public sealed class GuestTransmitter
         _freshData = freshData;
         ArgumentNullException.ThrowIfNull(guest);
         ArgumentNullException.ThrowIfNull(ring);
-        if (workload == GuestWorkload.Bench)
+        if (workload is GuestWorkload.Bench or GuestWorkload.Mix)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(size, PacketPattern.HeaderLength);
             ArgumentOutOfRangeException.ThrowIfGreaterThan(size, 65535);
@@ -73,7 +73,7 @@ public sealed class GuestTransmitter
         _firstFrame = firstFrame;
         _block = workload switch
         {
-            GuestWorkload.Bench => (size + Page.Size - 1) / Page.Size,
+            GuestWorkload.Bench or GuestWorkload.Mix => (size + Page.Size - 1) / Page.Size,
             GuestWorkload.Verify => 17, // 65535 bytes from an offset of up to 4095 span at most 17 pages
             _ => 2,
         };
@@ -93,7 +93,7 @@ public sealed class GuestTransmitter
         for (int e = window - 1; e >= 0; e--)
         {
             _free.Push(e);
-            if (workload == GuestWorkload.Bench)
+            if (workload is GuestWorkload.Bench or GuestWorkload.Mix)
             {
                 WriteBenchBlock(e);
             }
@@ -104,6 +104,9 @@ public sealed class GuestTransmitter
             }
         }
     }
+
+    /// <summary>The small packets of <see cref="GuestWorkload.Mix"/>, in bytes (a TCP acknowledgement's frame).</summary>
+    public const int SmallPacket = 64;
 
     /// <summary>Packets produced.</summary>
     public long PacketsSent { get; private set; }
@@ -133,7 +136,7 @@ public sealed class GuestTransmitter
             int entry = _free.Pop();
             _unanswered[entry] = _workload switch
             {
-                GuestWorkload.Bench => ProduceBench(entry),
+                GuestWorkload.Bench or GuestWorkload.Mix => ProduceBench(entry),
                 GuestWorkload.Verify => ProduceVerify(entry),
                 _ => ProduceDoubleFetch(entry),
             };
@@ -245,10 +248,12 @@ public sealed class GuestTransmitter
 
     private int ProduceBench(int entry)
     {
+        int size = _workload == GuestWorkload.Mix && (_sequence & 1) == 0 ? Math.Min(SmallPacket, _size) : _size;
+        int slots = (size + Page.Size - 1) / Page.Size;
         byte stamp = (byte)_sequence++;
-        for (int s = 0; s < _block; s++)
+        for (int s = 0; s < slots; s++)
         {
-            int chunk = Math.Min(Page.Size, _size - (s * Page.Size));
+            int chunk = Math.Min(Page.Size, size - (s * Page.Size));
             if (_freshData)
             {
                 // The guest's application wrote this data just now: one store per cache line, so the lines are dirty
@@ -260,10 +265,10 @@ public sealed class GuestTransmitter
                 }
             }
 
-            Put(new NetifTxRequest(_grants[(entry * _block) + s], 0, s < _block - 1 ? NetTxFlags.MoreData : 0, (ushort)((entry * _block) + s), (ushort)(s == 0 ? _size : chunk)));
+            Put(new NetifTxRequest(_grants[(entry * _block) + s], 0, s < slots - 1 ? NetTxFlags.MoreData : 0, (ushort)((entry * _block) + s), (ushort)(s == 0 ? size : chunk)));
         }
 
-        return _block;
+        return slots;
     }
 
     private int ProduceVerify(int entry)

@@ -18,13 +18,15 @@ public sealed class NetbackBench : IDisposable
     /// <param name="mode">Netback's mode.</param>
     /// <param name="size">Bytes per packet.</param>
     /// <param name="workClock">For adaptive mode: the clock it prices its work with (null: the fixed threshold).</param>
-    public NetbackBench(NetbackMode mode, int size, IWorkClock? workClock = null)
+    /// <param name="workload">What the guest sends: <see cref="GuestWorkload.Bench"/> (one size) or
+    /// <see cref="GuestWorkload.Mix"/> (small packets and packets of <paramref name="size"/> in turn).</param>
+    public NetbackBench(NetbackMode mode, int size, IWorkClock? workClock = null, GuestWorkload workload = GuestWorkload.Bench)
     {
         _pair = new XenPair(new NetbackConfig { Mode = mode, HoldLimit = null, WorkClock = workClock });
         _pair.Front.Paused = true; // the bench is the guest now
         _pair.Back.Receiver = (skb, _) => skb.Consume();
         _guest = new GuestTransmitter(_pair.Guest, _pair.Dom0.Id, _pair.Front.TxRing!, XenPair.ScratchFrame,
-            _pair.Guest.FrameCount - XenPair.ScratchFrame, GuestWorkload.Bench, size, seed: size);
+            _pair.Guest.FrameCount - XenPair.ScratchFrame, workload, size, seed: size);
     }
 
     /// <summary>Netback's mode for the next packets (to compare modes slice by slice on one guest).</summary>
@@ -33,6 +35,9 @@ public sealed class NetbackBench : IDisposable
         get => _pair.Back.Mode;
         set => _pair.Back.Mode = value;
     }
+
+    /// <summary>Bytes of the packets netback took so far.</summary>
+    public long Bytes => _pair.Back.TxBytes;
 
     /// <summary>Bytes grant-copied by netback so far.</summary>
     public long BytesCopied => _pair.Back.TxBytesCopied;
