@@ -20,15 +20,21 @@ internal static class FragCore
     }
 
     /// <summary>
-    /// Takes the references of every frag in <paramref name="frags"/>, as <see cref="Ref"/> on each would: every page
-    /// is checked first; then a run of neighbours under one destructor takes the destructor's references in one atomic
-    /// step, and its pages theirs (the mirror of <see cref="UnrefAll"/>).
+    /// Takes the references of every frag in <paramref name="frags"/>, as <see cref="Ref"/> on each would, but all or
+    /// nothing: every page and every destructor is checked first, so a misuse is refused before any reference of any run
+    /// is taken; then a run
+    /// of neighbours under one destructor takes the destructor's references in one atomic step, and its pages theirs
+    /// (the mirror of <see cref="UnrefAll"/>).
     /// </summary>
     public static void RefAll(ReadOnlySpan<SkbFrag> frags, string operation)
     {
         foreach (ref readonly SkbFrag frag in frags)
         {
             frag.Page.CheckLife(frag.PageGeneration, operation);
+            if (frag.DestructorRef is { IsLive: false } released)
+            {
+                released.AcquireRefs(1, operation); // refuses (throws) with nothing counted, not even an earlier run's
+            }
         }
 
         int i = 0;

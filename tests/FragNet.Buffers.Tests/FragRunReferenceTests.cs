@@ -52,6 +52,26 @@ public sealed class FragRunReferenceTests
     }
 
     [Fact]
+    public void A_released_destructor_in_a_later_run_is_refused_before_an_earlier_run_takes_anything()
+    {
+        using var w = new BufferWorld();
+        var a = w.NewDestructor("a");
+        var b = w.NewDestructor("b");
+        SkBuff skb = w.Cache.Alloc(0);
+        skb.AppendFrag(w.Lender[0], 0, 100, a.Destructor);
+        skb.AppendFrag(w.Lender[1], 0, 100, b.Destructor);
+        SkbFrag[] stale = [skb.Frag(0), skb.Frag(1)]; // kept past the buffer's life: the misuse
+        b.Destructor.Release();
+        skb.Consume(); // b's last reference goes (its Destroy runs); a keeps its creator's
+
+        Assert.Equal(1, b.Runs);
+        Assert.Throws<RefCountException>(() => FragCore.RefAll(stale, "test"));
+        Assert.Equal(1, a.Destructor.RefCount); // a's run took nothing
+        Assert.Equal(1, w.Lender[0].RefCount);
+        Assert.Equal(1, w.Lender[1].RefCount);
+    }
+
+    [Fact]
     public void When_Destroy_runs_every_page_of_that_destructors_frags_has_already_been_dropped()
     {
         using var w = new BufferWorld();
