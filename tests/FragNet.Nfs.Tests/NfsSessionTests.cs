@@ -38,6 +38,53 @@ public sealed class NfsSessionTests
     }
 
     [Fact]
+    public void A_server_restart_before_the_commit_makes_put_write_the_whole_file_again()
+    {
+        using var net = new SessionNetwork();
+        byte[] data = Pattern(600_000, 9);
+        ulong before = net.Host.Server.WriteVerifier;
+        bool restarted = false;
+
+        // The server restarts once the first WRITE has landed, so the COMMIT's verifier differs from the WRITEs'.
+        net.Driver.Add(_ =>
+        {
+            if (!restarted && net.Files.Exists("/r.bin") && net.Files.ReadAllBytes("/r.bin").Length > 0)
+            {
+                net.Host.Server.Restart(bootEpoch: 1);
+                restarted = true;
+            }
+        });
+        using (NfsSession s = Open(net, $"nfs://10.0.0.2/srv/exp/r.bin{Ports}", new NfsSessionOptions { Window = 2 }))
+        {
+            NfsTransferReport report = s.Put(new MemoryStream(data));
+            Assert.Equal(1, report.Rewrites);
+            Assert.Equal(data.Length, report.Bytes);
+        }
+
+        Assert.True(restarted);
+        Assert.NotEqual(before, net.Host.Server.WriteVerifier);
+        Assert.Equal(data, net.Files.ReadAllBytes("/r.bin"));
+    }
+
+    [Fact]
+    public void A_restart_that_cannot_be_answered_by_rereading_the_source_is_an_error_that_says_so()
+    {
+        using var net = new SessionNetwork();
+        bool restarted = false;
+        net.Driver.Add(_ =>
+        {
+            if (!restarted && net.Files.Exists("/u.bin") && net.Files.ReadAllBytes("/u.bin").Length > 0)
+            {
+                net.Host.Server.Restart(bootEpoch: 1);
+                restarted = true;
+            }
+        });
+        using NfsSession s = Open(net, $"nfs://10.0.0.2/srv/exp/u.bin{Ports}");
+        var e = Assert.Throws<NfsException>(() => s.Put(new ForwardOnlyStream(Pattern(200_000, 4))));
+        Assert.Contains("write verifier changed", e.Message);
+    }
+
+    [Fact]
     public void Put_overwrites_and_truncates_an_existing_file()
     {
         using var net = new SessionNetwork();
@@ -196,6 +243,12 @@ public sealed class NfsSessionTests
         byte[] data = new byte[size];
         new DeterministicPattern(seed).Fill(data, 0);
         return data;
+    }
+
+    /// <summary>A source that cannot seek (a pipe).</summary>
+    private sealed class ForwardOnlyStream(byte[] data) : MemoryStream(data)
+    {
+        public override bool CanSeek => false;
     }
 
     private static NfsSession Open(SessionNetwork net, string url, NfsSessionOptions? options = null) =>

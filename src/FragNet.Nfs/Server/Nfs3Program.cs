@@ -22,8 +22,8 @@ namespace FragNet.Nfs.Server;
 /// write fewer bytes than requested") and clients resend the rest of. READDIR and READDIRPLUS fill at most
 /// min(<c>count</c>, <see cref="ReadMax"/>) bytes and answer NFS3ERR_TOOSMALL if not even one entry fits.</para>
 /// <para><b>Stability.</b> WRITE reports the stability asked for as committed, and WRITE and COMMIT return
-/// <see cref="WriteVerifier"/>, fixed for this instance (RFC 1813 §3.3.7: it changes when the server may have lost
-/// unstable data, e.g. on reboot).</para>
+/// <see cref="WriteVerifier"/>, which changes only when the server may have lost unstable data (RFC 1813 §3.3.7: a
+/// reboot; here <see cref="Nfs3Server.Restart"/>).</para>
 /// <para><b>Permissions.</b> Not enforced: ACCESS grants every bit that has a meaning for the object's type, and
 /// other procedures do not check the credential. AUTH_SYS only supplies the owner of new objects.</para>
 /// </remarks>
@@ -64,8 +64,8 @@ public sealed class Nfs3Program : IRpcProgram
     /// <summary>FSINFO <c>wtmax</c>: the largest WRITE accepted in one call.</summary>
     public uint WriteMax { get; init; } = DefaultMaxTransfer;
 
-    /// <summary>The <c>writeverf3</c> WRITE and COMMIT return.</summary>
-    public ulong WriteVerifier { get; }
+    /// <summary>The <c>writeverf3</c> WRITE and COMMIT return (changed by <see cref="Nfs3Server.Restart"/>).</summary>
+    public ulong WriteVerifier { get; internal set; }
 
     /// <summary>The export root's handle.</summary>
     public NfsFh3 RootHandle => _handles.Encode(_backend.Root);

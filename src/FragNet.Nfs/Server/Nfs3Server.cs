@@ -36,8 +36,7 @@ public sealed class Nfs3Server
         ArgumentNullException.ThrowIfNull(backend);
         Backend = backend;
         Handles = new FileHandleCodec(seed);
-        WriteVerifier = Handles.Derive("FragNet.Nfs write verifier"u8, bootEpoch);
-        Nfs = new Nfs3Program(backend, Handles, WriteVerifier) { ReadMax = maxTransfer, WriteMax = maxTransfer };
+        Nfs = new Nfs3Program(backend, Handles, VerifierOf(bootEpoch)) { ReadMax = maxTransfer, WriteMax = maxTransfer };
         Mount = new MountProgram(backend, Handles, exportPath);
     }
 
@@ -56,8 +55,15 @@ public sealed class Nfs3Server
     /// <summary>Both programs, MOUNT first.</summary>
     public IReadOnlyList<IRpcProgram> Programs => [Mount, Nfs];
 
-    /// <summary>The <c>writeverf3</c> of this instance.</summary>
-    public ulong WriteVerifier { get; }
+    /// <summary>The <c>writeverf3</c> WRITE and COMMIT return now.</summary>
+    public ulong WriteVerifier => Nfs.WriteVerifier;
+
+    /// <summary>A restart in place, as far as clients can tell (RFC 1813 §3.3.7): a new boot epoch, so a new write
+    /// verifier, and a client whose unstable WRITEs returned the old one must write that data again. Handles stay
+    /// valid (they are keyed by the seed, not the epoch), and the backend, which writes through, loses nothing.</summary>
+    public void Restart(ulong bootEpoch) => Nfs.WriteVerifier = VerifierOf(bootEpoch);
+
+    private ulong VerifierOf(ulong bootEpoch) => Handles.Derive("FragNet.Nfs write verifier"u8, bootEpoch);
 
     /// <summary>The export root's handle (what MNT returns).</summary>
     public NfsFh3 RootHandle => Handles.Encode(Backend.Root);
