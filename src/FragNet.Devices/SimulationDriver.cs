@@ -12,7 +12,7 @@ namespace FragNet.Devices;
 /// cannot spin the loop.</remarks>
 public sealed class SimulationDriver : ISimulatorEvent, IEventLoop
 {
-    private readonly List<(Action<Instant> Poll, Func<Instant>? PollAt)> _participants = [];
+    private readonly LoopParticipants _participants = new();
     private Instant _wakeupAt = Instant.MaxValue;
     private SimulatorEventId _wakeup;
 
@@ -31,12 +31,17 @@ public sealed class SimulationDriver : ISimulatorEvent, IEventLoop
     /// given, says when it next needs a poll with nothing else happening.</summary>
     public SimulationDriver Add(Action<Instant> poll, Func<Instant>? pollAt = null)
     {
-        ArgumentNullException.ThrowIfNull(poll);
-        _participants.Add((poll, pollAt));
+        _participants.Add(poll, pollAt);
         return this;
     }
 
     void IEventLoop.Add(Action<Instant> poll, Func<Instant>? pollAt) => Add(poll, pollAt);
+
+    /// <inheritdoc/>
+    public bool Remove(Action<Instant> poll) => _participants.Remove(poll);
+
+    /// <summary>Participants in the loop (those removed during the current turn not counted).</summary>
+    public int Participants => _participants.Count;
 
     /// <summary>Adds a host: it re-reads its stack's deadline after the others ran (they may have queued data).</summary>
     public SimulationDriver Add(SimulatedHost host)
@@ -49,20 +54,8 @@ public sealed class SimulationDriver : ISimulatorEvent, IEventLoop
     public void PollAll()
     {
         Instant now = Simulator.Now;
-        Instant next = Instant.MaxValue;
-        foreach ((Action<Instant> poll, Func<Instant>? pollAt) in _participants)
-        {
-            poll(now);
-        }
-
-        foreach ((Action<Instant> _, Func<Instant>? pollAt) in _participants)
-        {
-            if (pollAt is not null)
-            {
-                next = Instant.Min(next, pollAt());
-            }
-        }
-
+        _participants.PollAll(now);
+        Instant next = _participants.NextDeadline(); // one removed during this turn reports none
         if (next == _wakeupAt)
         {
             return;

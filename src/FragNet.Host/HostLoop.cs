@@ -22,7 +22,7 @@ namespace FragNet.Host;
 public sealed unsafe class HostLoop : IEventLoop, IDisposable
 {
     private readonly List<IHostPollSource> _sources = [];
-    private readonly List<(Action<Instant> Poll, Func<Instant>? PollAt)> _participants = [];
+    private readonly LoopParticipants _participants = new();
     private readonly ConcurrentQueue<Action<Instant>> _posted = new();
     private readonly HostWaitSet _waits = new();
     private readonly int _wakeFd;
@@ -60,12 +60,17 @@ public sealed unsafe class HostLoop : IEventLoop, IDisposable
     /// says when it next needs one with nothing else happening.</summary>
     public HostLoop Add(Action<Instant> poll, Func<Instant>? pollAt = null)
     {
-        ArgumentNullException.ThrowIfNull(poll);
-        _participants.Add((poll, pollAt));
+        _participants.Add(poll, pollAt);
         return this;
     }
 
     void IEventLoop.Add(Action<Instant> poll, Func<Instant>? pollAt) => Add(poll, pollAt);
+
+    /// <inheritdoc/>
+    public bool Remove(Action<Instant> poll) => _participants.Remove(poll);
+
+    /// <summary>Participants in the loop (those removed during the current turn not counted).</summary>
+    public int Participants => _participants.Count;
 
     /// <summary>Runs iterations until <paramref name="done"/> holds or <paramref name="limit"/> passes.</summary>
     public bool RunUntil(Func<bool> done, Duration limit) => RunUntil(done, TimeSpan.FromTicks(checked(limit.TotalMicroseconds * 10)));
@@ -131,11 +136,7 @@ public sealed unsafe class HostLoop : IEventLoop, IDisposable
             source.Poll(now);
         }
 
-        foreach ((Action<Instant> poll, Func<Instant>? _) in _participants)
-        {
-            poll(now);
-        }
-
+        _participants.PollAll(now);
         Iterations++;
         return now;
     }
@@ -143,18 +144,10 @@ public sealed unsafe class HostLoop : IEventLoop, IDisposable
     /// <summary>The earliest deadline any source or participant reports.</summary>
     public Instant NextDeadline()
     {
-        Instant at = Instant.MaxValue;
+        Instant at = _participants.NextDeadline();
         foreach (IHostPollSource source in _sources)
         {
             at = Instant.Min(at, source.PollAt());
-        }
-
-        foreach ((Action<Instant> _, Func<Instant>? pollAt) in _participants)
-        {
-            if (pollAt is not null)
-            {
-                at = Instant.Min(at, pollAt());
-            }
         }
 
         return at;

@@ -14,6 +14,11 @@ public interface IEventLoop
     /// if given, says when it next needs a turn with nothing else happening.</summary>
     void Add(Action<Instant> poll, Func<Instant>? pollAt = null);
 
+    /// <summary>Removes the participant added with this very <paramref name="poll"/> delegate: from the next turn on
+    /// it is neither polled nor asked for a deadline (a participant may remove itself, or another, while polled).
+    /// False if no such participant is in the loop.</summary>
+    bool Remove(Action<Instant> poll);
+
     /// <summary>Runs the loop until <paramref name="done"/> holds (true) or <paramref name="limit"/> has passed on
     /// the loop's clock (false).</summary>
     bool RunUntil(Func<bool> done, Duration limit);

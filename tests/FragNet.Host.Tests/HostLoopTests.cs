@@ -42,4 +42,32 @@ public sealed class HostLoopTests
         loop.Post(_ => cancel.Cancel());
         Assert.False(loop.RunUntil(() => false, Timeout.InfiniteTimeSpan, cancel.Token));
     }
+
+    [Fact]
+    public void A_removed_participant_is_neither_polled_nor_asked_for_a_deadline_again_even_if_it_removed_itself()
+    {
+        using var loop = new HostLoop();
+        int polls = 0;
+        int others = 0;
+        Action<Instant>? self = null;
+        self = _ =>
+        {
+            if (++polls == 2)
+            {
+                Assert.True(loop.Remove(self!)); // mid-turn: the loop is walking its participants right now
+            }
+        };
+        loop.Add(self, () => Instant.Zero); // a deadline always due: it would keep the loop from sleeping
+        loop.Add(_ => others++);
+        Assert.Equal(2, loop.Participants);
+
+        loop.RunOnce();
+        loop.RunOnce();
+        Assert.Equal(1, loop.Participants);
+        Assert.Equal(Instant.MaxValue, loop.NextDeadline()); // its due deadline is gone with it
+        loop.RunOnce();
+        Assert.Equal((2, 3), (polls, others));
+        Assert.False(loop.Remove(self)); // once
+        Assert.False(loop.Remove(_ => { })); // never added
+    }
 }

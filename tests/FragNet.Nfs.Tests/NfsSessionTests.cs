@@ -85,6 +85,21 @@ public sealed class NfsSessionTests
     }
 
     [Fact]
+    public void A_closed_session_leaves_nothing_in_the_loop()
+    {
+        // A long-lived loop (a tool that runs session after session) must not keep polling the closed ones.
+        using var net = new SessionNetwork();
+        int before = net.Driver.Participants;
+        for (int i = 0; i < 3; i++)
+        {
+            using NfsSession s = Open(net, "nfs://10.0.0.2/srv/exp/f.bin"); // no ports: the portmapper is asked too
+            s.Put(new MemoryStream(Pattern(1000, (ulong)i)));
+        }
+
+        Assert.Equal(before, net.Driver.Participants);
+    }
+
+    [Fact]
     public void Put_overwrites_and_truncates_an_existing_file()
     {
         using var net = new SessionNetwork();

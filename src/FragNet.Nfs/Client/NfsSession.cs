@@ -35,6 +35,7 @@ public sealed class NfsSession : IDisposable
     private readonly IStreamTransport _transport;
     private readonly NfsSessionOptions _options;
     private readonly List<RpcClient> _clients = [];
+    private readonly List<Action<Instant>> _polls = [];
     private readonly PagePool _pages;
     private readonly RpcClient _mountRpc;
     private readonly NfsClient _client;
@@ -315,6 +316,11 @@ public sealed class NfsSession : IDisposable
 
         _closed = true;
         _loop.RunUntil(() => false, Duration.FromMilliseconds(1)); // let the resets go out
+        foreach (Action<Instant> poll in _polls)
+        {
+            _loop.Remove(poll); // a long-lived loop (a tool running many sessions) keeps nothing of this one
+        }
+
         foreach (PendingWrite w in _unreleased)
         {
             if (w.Request?.IsDone != false)
@@ -335,7 +341,8 @@ public sealed class NfsSession : IDisposable
     {
         var rpc = new RpcClient(transport, new Ipv4Endpoint(server, PortmapConstants.Port), new RpcClientConfig { Soft = true, Timeout = options.RpcTimeout, Retransmissions = 1 });
         bool active = true;
-        loop.Add(now => { if (active) { rpc.Poll(now); } }, () => active ? rpc.PollAt() : Instant.MaxValue);
+        Action<Instant> poll = now => { if (active) { rpc.Poll(now); } };
+        loop.Add(poll, () => active ? rpc.PollAt() : Instant.MaxValue);
         try
         {
             RpcCall call = new PortmapClient(rpc).GetPort(program, version, PortmapConstants.ProtocolTcp, loop.Now);
@@ -360,6 +367,7 @@ public sealed class NfsSession : IDisposable
         {
             rpc.Close(loop.Now);
             active = false;
+            loop.Remove(poll);
         }
     }
 
@@ -378,7 +386,9 @@ public sealed class NfsSession : IDisposable
             Tcp = new Stack.Tcp.TcpConfig { SendBuffer = Math.Max(4 << 20, _options.Window * (_options.TransferSize + 4096) * 2), ReceiveBuffer = 4 << 20, NoDelay = true },
         });
         _clients.Add(rpc);
-        _loop.Add(now => { if (!_closed) { rpc.Poll(now); } }, () => _closed ? Instant.MaxValue : rpc.PollAt());
+        Action<Instant> poll = now => { if (!_closed) { rpc.Poll(now); } };
+        _polls.Add(poll);
+        _loop.Add(poll, () => _closed ? Instant.MaxValue : rpc.PollAt());
         return rpc;
     }
 
