@@ -155,7 +155,7 @@ internal static class NetbackBenchCommand
 
             for (int slice = 0, rounds = (int)Math.Ceiling(seconds / 0.04); slice < (rounds + 12) * n; slice++)
             {
-                int current = ((slice % n) + (slice / n)) % n;
+                int current = ModeRotation.ModeAt(slice, n);
                 bench.Mode = modes[current];
                 RunFor(bench, 0.004);
                 bool warm = slice >= 12 * n; // the first 12 rounds (half a second) warm every mode up

@@ -204,7 +204,7 @@ public static class CrossProcessSession
             if (measuring && (now >= end || vif.TxPackets - start.Packets >= options.PacketLimit))
             {
                 Snapshot last = Snapshot.Take(vif, xen, perGrant, now);
-                run.Set(start, last);
+                run.Add(start, last);
                 if (counting)
                 {
                     sums[current].Add(sliceFrom, last);
@@ -225,9 +225,7 @@ public static class CrossProcessSession
                         counting = false;
                     }
 
-                    // Round r takes the modes in order starting from mode r, so no mode always follows the same one.
-                    slice++;
-                    current = ((slice % n) + (slice / n)) % n;
+                    current = ModeRotation.ModeAt(++slice, n);
                     vif.Mode = modes[current];
                     sliceStart = now;
                 }
@@ -250,7 +248,7 @@ public static class CrossProcessSession
 
         if (measuring)
         {
-            run.Set(start, Snapshot.Take(vif, xen, perGrant, clock.Elapsed));
+            run.Add(start, Snapshot.Take(vif, xen, perGrant, clock.Elapsed));
         }
     }
 
@@ -307,7 +305,7 @@ public static class CrossProcessSession
 
         public int Slices { get; private set; }
 
-        /// <summary>Adds the slice from <paramref name="a"/> to <paramref name="b"/>.</summary>
+        /// <summary>Adds the stretch from <paramref name="a"/> to <paramref name="b"/> (a slice, or a whole run).</summary>
         public void Add(Snapshot a, Snapshot b)
         {
             Slices++;
@@ -335,17 +333,5 @@ public static class CrossProcessSession
             GrantCopies = GrantCopies,
             Mmaps = Mmaps,
         };
-
-        public void Set(Snapshot a, Snapshot b)
-        {
-            Packets = b.Packets - a.Packets;
-            Bytes = b.Bytes - a.Bytes;
-            Seconds = (b.At - a.At).TotalSeconds;
-            CpuNanoseconds = (b.Cpu - a.Cpu).TotalNanoseconds;
-            BytesCopied = b.Copied - a.Copied;
-            GrantMaps = b.Maps - a.Maps;
-            GrantCopies = b.Copies - a.Copies;
-            Mmaps = b.Mmaps - a.Mmaps;
-        }
     }
 }
