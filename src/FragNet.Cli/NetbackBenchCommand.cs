@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json.Serialization;
 using FragNet.Xen.CrossProcess;
 using FragNet.Xen.Host;
 using FragNet.Xen.Netif;
@@ -61,6 +62,7 @@ internal static class NetbackBenchCommand
             Measured run = cross ? MeasureCrossProcess(workloads, modeList, budget, model, progress) : MeasureInProcess(workloads, modeList, budget, progress);
             progress.Done();
             List<Row> results = run.Rows;
+            VersusRow.Fill(results);
             int? crossover = sizeList.Order().Cast<int?>().FirstOrDefault(s =>
                 results.FirstOrDefault(r => r.Mode == "map-destructor" && r.Size == s && !r.Mix)?.Gbps >= results.FirstOrDefault(r => r.Mode == "copy" && r.Size == s && !r.Mix)?.Gbps);
             string deployment = cross ? $"cross-process ({NetbackOptions.Name(model)})" : "in-process";
@@ -81,8 +83,15 @@ internal static class NetbackBenchCommand
                 {
                     AdaptiveRow a = r.Adaptive!;
                     string costs = string.Join(", ", a.NsPerPacket.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:0}")));
+                    string share = string.Join(", ", a.MeasuredShare.Where(kv => kv.Value > 0).Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:0.0%}")));
                     Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"adaptive at {r.Size} B{(r.Mix ? " (mixed with 64 B)" : string.Empty)}: chose {a.Chosen ?? "nothing yet"} (netback's ns per packet, last measured: {costs}; {a.Probes} probes, {a.Switches} switches){(r.AdaptiveSmall is { } small ? $"; at 64 B: {small.Chosen ?? "nothing yet"}" : string.Empty)}"));
+                        $"adaptive at {r.Size} B{(r.Mix ? " (mixed with 64 B)" : string.Empty)}: chose {a.Chosen ?? "nothing yet"} (netback's ns per packet, last measured: {costs}; {a.Probes} probes, {a.Switches} switches, {a.Restarts} restarts){(r.AdaptiveSmall is { } small ? $"; at 64 B: {small.Chosen ?? "nothing yet"}" : string.Empty)}"));
+                    Console.Out.WriteLine($"  packets while measured: {share}");
+                    if (r.VsBest is { } v)
+                    {
+                        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"  against {v.Mode}, the best fixed mode: {v.Ratio:0.000} of its throughput (median of {v.Rounds} rounds; 95 % interval {v.Low:0.000}–{v.High:0.000})"));
+                    }
                 }
 
                 Console.Out.WriteLine(crossover is int c
@@ -130,7 +139,11 @@ internal static class NetbackBenchCommand
             {
                 bool adaptive = x.Mode == NetbackMode.Adaptive;
                 m.Rows.Add(new Row(NetbackOptions.Name(x.Mode), size, mixed, x.Gbps, x.Mpps, x.CpuNsPerPacket, x.BytesCopied, x.GrantMaps, x.GrantCopies, x.Mmaps,
-                    adaptive ? AdaptiveRow.For(size, r.Adaptive) : null, adaptive && mixed ? AdaptiveRow.For(GuestTransmitter.SmallPacket, r.Adaptive) : null));
+                    adaptive ? AdaptiveRow.For(size, r.Adaptive, r.AdaptiveAtMeasurementStart) : null,
+                    adaptive && mixed ? AdaptiveRow.For(GuestTransmitter.SmallPacket, r.Adaptive, r.AdaptiveAtMeasurementStart) : null)
+                {
+                    SliceGbps = x.SliceGbps,
+                });
                 progress.Report(m.Rows.Count);
             }
         }
@@ -153,8 +166,14 @@ internal static class NetbackBenchCommand
                 sums[i] = new Slices();
             }
 
+            IReadOnlyList<AdaptiveSizeClass> warmedUp = [];
             for (int slice = 0, rounds = (int)Math.Ceiling(seconds / 0.04); slice < (rounds + 12) * n; slice++)
             {
+                if (slice == 12 * n)
+                {
+                    warmedUp = bench.AdaptiveClasses;
+                }
+
                 int current = ModeRotation.ModeAt(slice, n);
                 bench.Mode = modes[current];
                 RunFor(bench, 0.004);
@@ -173,8 +192,11 @@ internal static class NetbackBenchCommand
                 double gbps = x.Seconds > 0 ? x.Bytes * 8.0 / x.Seconds / 1e9 : 0;
                 bool adaptive = modes[i] == NetbackMode.Adaptive;
                 m.Rows.Add(new Row(NetbackOptions.Name(modes[i]), size, mixed, gbps, x.Seconds > 0 ? x.Packets / x.Seconds / 1e6 : 0, x.Packets > 0 ? x.CpuNs / x.Packets : 0,
-                    x.Copied, x.Maps, x.Copies, null, adaptive ? AdaptiveRow.For(size, bench.AdaptiveClasses) : null,
-                    adaptive && mixed ? AdaptiveRow.For(GuestTransmitter.SmallPacket, bench.AdaptiveClasses) : null));
+                    x.Copied, x.Maps, x.Copies, null, adaptive ? AdaptiveRow.For(size, bench.AdaptiveClasses, warmedUp) : null,
+                    adaptive && mixed ? AdaptiveRow.For(GuestTransmitter.SmallPacket, bench.AdaptiveClasses, warmedUp) : null)
+                {
+                    SliceGbps = x.SliceGbps,
+                });
                 progress.Report(m.Rows.Count);
             }
 
@@ -205,6 +227,7 @@ internal static class NetbackBenchCommand
         {
             into.Packets += packets;
             into.Seconds += Stopwatch.GetElapsedTime(start).TotalSeconds;
+            into.SliceSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
             into.CpuNs += (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalNanoseconds;
         }
     }
@@ -235,8 +258,14 @@ internal static class NetbackBenchCommand
 
         public long Copies { get; private set; }
 
+        /// <summary>Length of the slice being added (set by <see cref="RunFor"/>).</summary>
+        public double SliceSeconds { get; set; }
+
+        public List<double> SliceGbps { get; } = [];
+
         public void Add(Counters a, Counters b)
         {
+            SliceGbps.Add(SliceSeconds > 0 ? (b.Bytes - a.Bytes) * 8.0 / SliceSeconds / 1e9 : 0);
             Bytes += b.Bytes - a.Bytes;
             Copied += b.Copied - a.Copied;
             Maps += b.Maps - a.Maps;
@@ -260,18 +289,59 @@ internal static class NetbackBenchCommand
     /// <summary>One mode under one workload. <paramref name="AdaptiveSmall"/>: in a mix, what adaptive learned for the
     /// 64-byte packets.</summary>
     private sealed record Row(string Mode, int Size, bool Mix, double Gbps, double Mpps, double CpuNsPerPacket, long BytesCopied, long GrantMaps, long GrantCopies, long? Mmaps,
-        AdaptiveRow? Adaptive, AdaptiveRow? AdaptiveSmall);
-
-    /// <summary>What adaptive learned for the size class of the measured packets.</summary>
-    private sealed record AdaptiveRow(string? Chosen, IReadOnlyDictionary<string, double> NsPerPacket, long Probes, long Switches)
+        AdaptiveRow? Adaptive, AdaptiveRow? AdaptiveSmall)
     {
-        public static AdaptiveRow? For(int size, IReadOnlyList<AdaptiveSizeClass> classes) =>
-            classes.FirstOrDefault(c => c.MinSize <= size && size <= c.MaxSize) is { } c
-                ? new AdaptiveRow(
-                    c.Chosen is { } mode ? NetbackOptions.Name(mode) : null,
-                    c.NsPerPacket.ToDictionary(kv => NetbackOptions.Name(kv.Key), kv => Math.Round(kv.Value, 1)),
-                    c.Probes,
-                    c.Switches)
-                : null;
+        /// <summary>Adaptive's throughput against the best fixed mode of the same workload, round by round.</summary>
+        public VersusRow? VsBest { get; set; }
+
+        /// <summary>Each measured slice's Gbit/s, in order (for <see cref="VsBest"/>; not printed).</summary>
+        [JsonIgnore]
+        public IReadOnlyList<double> SliceGbps { get; init; } = [];
+    }
+
+    /// <summary>Adaptive against <paramref name="Mode"/>, the fixed mode with the most Gbit/s of the same workload:
+    /// the median of the rounds' throughput ratios and its 95 % interval (<see cref="SliceComparison"/>).</summary>
+    private sealed record VersusRow(string Mode, double Ratio, double Low, double High, int Rounds)
+    {
+        /// <summary>Fills in <see cref="Row.VsBest"/> for every adaptive row that has fixed modes beside it.</summary>
+        public static void Fill(List<Row> rows)
+        {
+            foreach (Row a in rows.Where(r => r.Mode == NetbackOptions.Name(NetbackMode.Adaptive)))
+            {
+                Row? best = rows.Where(r => r.Size == a.Size && r.Mix == a.Mix && r != a).MaxBy(r => r.Gbps);
+                if (best is not null && SliceComparison.Of(a.SliceGbps, best.SliceGbps) is { } c)
+                {
+                    a.VsBest = new VersusRow(best.Mode, Math.Round(c.Ratio, 4), Math.Round(c.Low, 4), Math.Round(c.High, 4), c.Rounds);
+                }
+            }
+        }
+    }
+
+    /// <summary>What adaptive learned for the size class of the measured packets; <paramref name="MeasuredShare"/>: the
+    /// share of the class's packets it sent in each mode while it was measured (after the warm-up).</summary>
+    private sealed record AdaptiveRow(string? Chosen, IReadOnlyDictionary<string, double> NsPerPacket, long Probes, long Switches, long Restarts,
+        IReadOnlyDictionary<string, double> MeasuredShare)
+    {
+        public static AdaptiveRow? For(int size, IReadOnlyList<AdaptiveSizeClass> classes, IReadOnlyList<AdaptiveSizeClass> atStart)
+        {
+            if (Find(size, classes) is not { } c)
+            {
+                return null;
+            }
+
+            AdaptiveSizeClass? before = Find(size, atStart);
+            var measured = c.PacketsByMode.ToDictionary(kv => kv.Key, kv => kv.Value - (before?.PacketsByMode.GetValueOrDefault(kv.Key) ?? 0));
+            double total = measured.Values.Sum();
+            return new AdaptiveRow(
+                c.Chosen is { } mode ? NetbackOptions.Name(mode) : null,
+                c.NsPerPacket.ToDictionary(kv => NetbackOptions.Name(kv.Key), kv => Math.Round(kv.Value, 1)),
+                c.Probes,
+                c.Switches,
+                c.Restarts,
+                measured.ToDictionary(kv => NetbackOptions.Name(kv.Key), kv => total > 0 ? Math.Round(kv.Value / total, 5) : 0));
+        }
+
+        private static AdaptiveSizeClass? Find(int size, IReadOnlyList<AdaptiveSizeClass> classes) =>
+            classes.FirstOrDefault(c => c.MinSize <= size && size <= c.MaxSize);
     }
 }

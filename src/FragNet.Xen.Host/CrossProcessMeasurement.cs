@@ -13,6 +13,10 @@ public record CrossProcessMeasurement
     /// <summary>Measured slices (each after its settling time); 1 for a run of one mode.</summary>
     public int Slices { get; init; } = 1;
 
+    /// <summary>Throughput of each measured slice in Gbit/s, in the order measured (one entry for a run of one
+    /// mode); <see cref="FragNet.Xen.Testbed.SliceComparison"/> pairs them round by round.</summary>
+    public IReadOnlyList<double> SliceGbps { get; init; } = [];
+
     /// <summary>Packets netback took during the measurement.</summary>
     public long Packets { get; init; }
 

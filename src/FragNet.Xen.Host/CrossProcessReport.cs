@@ -22,6 +22,10 @@ public sealed record CrossProcessReport : CrossProcessMeasurement
     /// <summary>What the adaptive mode learned per size class (empty for the fixed modes and a fixed threshold).</summary>
     public IReadOnlyList<AdaptiveSizeClass> Adaptive { get; init; } = [];
 
+    /// <summary>The same when the measurement started, after the warm-up: the difference is what adaptive did while
+    /// it was measured (how many packets went in each mode).</summary>
+    public IReadOnlyList<AdaptiveSizeClass> AdaptiveAtMeasurementStart { get; init; } = [];
+
     /// <summary>Packets checked byte for byte, and those that failed (with checking on).</summary>
     public long PacketsChecked { get; init; }
 

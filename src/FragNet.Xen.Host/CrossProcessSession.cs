@@ -158,6 +158,7 @@ public static class CrossProcessSession
             BackendSleeps = run.Sleeps,
             BackendSleepTimeouts = run.SleepTimeouts,
             Adaptive = vif?.AdaptiveClasses() ?? [],
+            AdaptiveAtMeasurementStart = run.AdaptiveAtStart,
             Interleaved = [.. (options.InterleavedModes ?? []).Select((m, i) => interleaved[i].For(m, options.PacketSize))],
             PacketsChecked = checker.Checked,
             PacketsBad = checker.Bad,
@@ -199,6 +200,13 @@ public static class CrossProcessSession
             {
                 measuring = true;
                 start = Snapshot.Take(vif, xen, perGrant, now);
+                run.AdaptiveAtStart = vif.AdaptiveClasses();
+                if (n == 1 && sums.Length == 1)
+                {
+                    // One mode: the whole measurement is its one slice.
+                    counting = true;
+                    sliceFrom = start;
+                }
             }
 
             if (measuring && (now >= end || vif.TxPackets - start.Packets >= options.PacketLimit))
@@ -248,7 +256,12 @@ public static class CrossProcessSession
 
         if (measuring)
         {
-            run.Add(start, Snapshot.Take(vif, xen, perGrant, clock.Elapsed));
+            Snapshot last = Snapshot.Take(vif, xen, perGrant, clock.Elapsed);
+            run.Add(start, last);
+            if (counting)
+            {
+                sums[current].Add(sliceFrom, last);
+            }
         }
     }
 
@@ -305,10 +318,17 @@ public static class CrossProcessSession
 
         public int Slices { get; private set; }
 
+        public List<double> SliceGbps { get; } = [];
+
+        /// <summary>What adaptive had learned when the measurement started (after the warm-up).</summary>
+        public IReadOnlyList<AdaptiveSizeClass> AdaptiveAtStart { get; set; } = [];
+
         /// <summary>Adds the stretch from <paramref name="a"/> to <paramref name="b"/> (a slice, or a whole run).</summary>
         public void Add(Snapshot a, Snapshot b)
         {
             Slices++;
+            double seconds = (b.At - a.At).TotalSeconds;
+            SliceGbps.Add(seconds > 0 ? (b.Bytes - a.Bytes) * 8.0 / seconds / 1e9 : 0);
             Packets += b.Packets - a.Packets;
             Bytes += b.Bytes - a.Bytes;
             Seconds += (b.At - a.At).TotalSeconds;
@@ -324,6 +344,7 @@ public static class CrossProcessSession
             Mode = mode,
             PacketSize = packetSize,
             Slices = Slices,
+            SliceGbps = SliceGbps,
             Packets = Packets,
             Bytes = Bytes,
             Seconds = Seconds,

@@ -92,6 +92,28 @@ public sealed class CrossProcessTransferTests
         AssertNothingLeaked(r);
     }
 
+    [Fact]
+    public void A_single_interleaved_mode_is_measured_over_the_whole_run()
+    {
+        CrossProcessReport r = CrossProcessSession.Run(new CrossProcessOptions
+        {
+            Frontend = GuestProcess.Command,
+            Mode = NetbackMode.MapDestructor,
+            InterleavedModes = [NetbackMode.MapDestructor],
+            Workload = GuestWorkload.Bench,
+            PacketSize = 1500,
+            Warmup = TimeSpan.FromSeconds(0.1),
+            Duration = TimeSpan.FromSeconds(0.2),
+        });
+
+        Assert.True(r.FrontendExitCode == 0, r.FrontendOutput);
+        CrossProcessMeasurement only = Assert.Single(r.Interleaved);
+        Assert.Equal(NetbackMode.MapDestructor, only.Mode);
+        Assert.True(only.Packets > 0, "one mode alone was not measured");
+        Assert.Equal((r.Packets, r.Packets), (only.Packets, only.GrantMaps));
+        AssertNothingLeaked(r);
+    }
+
     internal static void AssertNothingLeaked(CrossProcessReport r)
     {
         Assert.True(r.Leaks.IsClean, r.Leaks.ToString());

@@ -10,6 +10,16 @@ namespace FragNet.Xen.Tests;
 /// </summary>
 public sealed class AdaptiveModeSelectorTests
 {
+    /// <summary>Every candidate within <see cref="AdaptiveModeSelector.ClearLoss"/> of the best, so none skips its
+    /// turns.</summary>
+    private static readonly Dictionary<NetbackMode, long> Close = new()
+    {
+        [NetbackMode.Copy] = 560,
+        [NetbackMode.MapForeign] = 500,
+        [NetbackMode.MapDestructor] = 540,
+        [NetbackMode.CopyHeaderMapRest] = 600,
+    };
+
     private static readonly Dictionary<NetbackMode, long> MapsWin = new()
     {
         [NetbackMode.Copy] = 900,
@@ -43,6 +53,7 @@ public sealed class AdaptiveModeSelectorTests
         Assert.Equal((1024, 2047), (c.MinSize, c.MaxSize));
         Assert.Equal(NetbackMode.MapForeign, c.Chosen);
         Assert.Equal(4 * AdaptiveModeSelector.FirstBlock, c.Packets);
+        Assert.All(c.PacketsByMode.Values, n => Assert.Equal(AdaptiveModeSelector.FirstBlock, n));
         Assert.Equal(MapsWin.ToDictionary(kv => kv.Key, kv => (double)kv.Value), c.NsPerPacket);
         Assert.Equal(NetbackMode.MapForeign, s.Choose(1500, out bool next));
         Assert.False(next);
@@ -90,29 +101,21 @@ public sealed class AdaptiveModeSelectorTests
     }
 
     [Fact]
-    public void Between_probes_no_packet_is_timed_and_probes_thin_out_to_one_per_ProbeEvery_packets()
+    public void Between_probes_no_packet_is_timed_and_turns_thin_out_to_one_per_MaxInterval_packets()
     {
-        // Every candidate within ClearLoss of the best, so none skips its turns.
-        var close = new Dictionary<NetbackMode, long>
-        {
-            [NetbackMode.Copy] = 560,
-            [NetbackMode.MapForeign] = 500,
-            [NetbackMode.MapDestructor] = 540,
-            [NetbackMode.CopyHeaderMapRest] = 600,
-        };
         var s = new AdaptiveModeSelector();
-        Run(s, 9000, 200_000, m => close[m]);
+        Run(s, 9000, 600_000, m => Close[m]);
 
-        // Settled: the longest untimed stretch is one interval (ProbeEvery - 1 packets in the chosen mode) and the
+        // Settled: the longest untimed stretch is one interval (MaxInterval - 1 packets in the chosen mode) and the
         // warm-in of the next probe's first block.
         int longest = 0;
         int run = 0;
-        for (int i = 0; i < 100_000; i++)
+        for (int i = 0; i < 600_000; i++)
         {
             NetbackMode m = s.Choose(9000, out bool timed);
             if (timed)
             {
-                s.Record(9000, m, close[m]);
+                s.Record(9000, m, Close[m]);
                 run = 0;
             }
             else
@@ -121,9 +124,98 @@ public sealed class AdaptiveModeSelectorTests
             }
         }
 
-        Assert.Equal(AdaptiveModeSelector.ProbeEvery - 1 + AdaptiveModeSelector.WarmIn, longest);
+        Assert.Equal(AdaptiveModeSelector.MaxInterval - 1 + AdaptiveModeSelector.WarmIn, longest);
         AdaptiveSizeClass c = Assert.Single(s.Report(1_000_000_000));
-        Assert.InRange(c.Probes, 9, 16); // after 1024, 2048, … packets, then every 32768, over 300,000
+        Assert.Equal(0, c.Switches);
+
+        // The first probe, then turns after 1024, 2048, … 262,144 packets (523,264 in all, with 9 probes of 512), then
+        // one per 262,144 packets: 12 probes in 1,200,000 packets.
+        Assert.Equal(12, c.Probes);
+    }
+
+    [Fact]
+    public void A_switch_brings_the_turns_back_to_one_per_ProbeEvery_packets()
+    {
+        var s = new AdaptiveModeSelector();
+        var costs = new Dictionary<NetbackMode, long>(Close);
+        Run(s, 9000, 2_000_000, m => costs[m]); // turns once per MaxInterval by now
+        costs[NetbackMode.MapDestructor] = 400; // cheaper than map-foreign's 500 from now on
+
+        // Until the switch (map-destructor's turn comes within three intervals), then the gap to the next probe.
+        int packets = 0;
+        while (Assert.Single(s.Report(1_000_000_000)).Switches == 0)
+        {
+            Assert.True(++packets < 3 * (AdaptiveModeSelector.MaxInterval + (2 * AdaptiveModeSelector.Block)), "no switch");
+            NetbackMode m = s.Choose(9000, out bool timed);
+            if (timed)
+            {
+                s.Record(9000, m, costs[m]);
+            }
+        }
+
+        Assert.Equal(NetbackMode.MapDestructor, Chosen(s));
+        AdaptiveSizeClass before = Assert.Single(s.Report(1_000_000_000));
+        int untimed = 0;
+        while (true)
+        {
+            NetbackMode m = s.Choose(9000, out bool timed);
+            if (timed)
+            {
+                s.Record(9000, m, costs[m]);
+                break;
+            }
+
+            untimed++;
+        }
+
+        Assert.InRange(untimed, AdaptiveModeSelector.WarmIn, AdaptiveModeSelector.ProbeEvery + AdaptiveModeSelector.WarmIn);
+
+        // Every packet is counted, those counted down between probes too, through the confirmation and the switch,
+        // and in the mode it went in: since the switch, map-destructor took all but the challenger's warm-in.
+        AdaptiveSizeClass after = Assert.Single(s.Report(1_000_000_000));
+        Assert.Equal(2_000_000 + packets + untimed + 1, after.Packets);
+        Assert.Equal(after.Packets, after.PacketsByMode.Values.Sum());
+        long mapDestructorBefore = before.PacketsByMode[NetbackMode.MapDestructor];
+        Assert.Equal(untimed + 1 - AdaptiveModeSelector.WarmIn - 1, after.PacketsByMode[NetbackMode.MapDestructor] - mapDestructorBefore);
+    }
+
+    [Fact]
+    public void When_costs_move_by_more_than_Drift_the_turns_start_over_and_no_candidate_skips()
+    {
+        // Young code: copy-header-map-rest looks 4.5 times dearer than copy, a clear loser that skips its turns.
+        var costs = new Dictionary<NetbackMode, long>
+        {
+            [NetbackMode.Copy] = 2000,
+            [NetbackMode.MapForeign] = 2400,
+            [NetbackMode.MapDestructor] = 2800,
+            [NetbackMode.CopyHeaderMapRest] = 9000,
+        };
+        var s = new AdaptiveModeSelector();
+        Run(s, 64, 3000, m => costs[m]);
+        Assert.Equal(NetbackMode.Copy, Chosen(s));
+
+        // Compiled in its last tier, everything is cheaper, and copy-header-map-rest the cheapest. Copy's next probe
+        // finds it four times cheaper: the turns start over, and copy-header-map-rest is probed at once, not after
+        // half a million packets.
+        costs[NetbackMode.Copy] = 500;
+        costs[NetbackMode.MapForeign] = 600;
+        costs[NetbackMode.MapDestructor] = 700;
+        costs[NetbackMode.CopyHeaderMapRest] = 300;
+        Run(s, 64, 30_000, m => costs[m]);
+        AdaptiveSizeClass c = Assert.Single(s.Report(1_000_000_000));
+        Assert.Equal(NetbackMode.CopyHeaderMapRest, c.Chosen);
+        Assert.InRange(c.Restarts, 1, 4); // at most once for each mode found to have moved
+    }
+
+    [Fact]
+    public void Noise_within_Drift_does_not_start_the_turns_over()
+    {
+        var s = new AdaptiveModeSelector();
+        var random = new Random(7);
+        Run(s, 1500, 2_000_000, m => (long)(MapsWin[m] * (0.7 + (0.6 * random.NextDouble()))));
+        AdaptiveSizeClass c = Assert.Single(s.Report(1_000_000_000));
+        Assert.Equal(NetbackMode.MapForeign, c.Chosen);
+        Assert.Equal(0, c.Restarts);
     }
 
     [Fact]
@@ -243,7 +335,7 @@ public sealed class AdaptiveModeSelectorTests
         var s = new AdaptiveModeSelector();
         var timed = new Dictionary<NetbackMode, int>();
         Run(s, 1500, 2000, m => MapsWin[m]);
-        Run(s, 1500, 1_000_000, m =>
+        Run(s, 1500, 10_000_000, m =>
         {
             timed[m] = timed.GetValueOrDefault(m) + 1;
             return MapsWin[m];

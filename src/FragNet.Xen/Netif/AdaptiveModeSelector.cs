@@ -29,13 +29,25 @@ namespace FragNet.Xen.Netif;
 /// (<see cref="FirstBlock"/>: a candidate may be many times dearer) and settles on the cheapest.
 /// From then on a probe pairs the chosen mode with one other candidate, in turn (the challenger first), and the
 /// challenger takes over if it is more than <see cref="Margin"/> cheaper in two probes running (the second right
-/// after the first, so one noisy window cannot move the class). Probes come every <see cref="FirstInterval"/> packets
-/// at first and half as often after each, down to one per <see cref="ProbeEvery"/>; a candidate that lost clearly
-/// (by <see cref="ClearLoss"/>, or by <see cref="EarlyClearLoss"/> while probes are still frequent) skips its next
-/// turns, and no probe runs in their place. Packets between probes are not timed at all.</para>
-/// <para><b>Cost of learning.</b> Settled, a pairwise probe puts <see cref="Block"/> packets in another mode and times
-/// <see cref="Window"/> of each mode, per <see cref="ProbeEvery"/> packets: under 1 % of the packets in a mode a
-/// little dearer (a clear loser skips most of its turns), and two clock reads for 0.4 % of them.</para>
+/// after the first, so one noisy window cannot move the class). The candidates take turns: the first comes
+/// <see cref="FirstInterval"/> packets after the first probe, and each turn's interval is twice the last, up to
+/// <see cref="MaxInterval"/>; a switch brings the interval back to <see cref="ProbeEvery"/>. A candidate that lost
+/// clearly (by <see cref="ClearLoss"/>, or by <see cref="EarlyClearLoss"/> while turns are still frequent) skips its
+/// next turns, and no probe runs in their place — but the interval still doubles, so a far worse mode found while
+/// everything was young is not probed again a few thousand packets later. Packets between probes are not timed at
+/// all.</para>
+/// <para><b>When the costs move.</b> If a mode's estimate moves by a factor of <see cref="Drift"/> from its last
+/// probe to this one, every estimate is taken for stale: the turns start over at <see cref="FirstInterval"/> and no
+/// candidate skips one. This is what corrects a choice made while the code was young — the first probe runs in the
+/// JIT's first tier, where a mode can look several times dearer than it will be, and a challenger's code, run only in
+/// probes, reaches the last tier later than the chosen mode's.</para>
+/// <para><b>Cost of learning.</b> The price of a probe is mostly not its timing but the switch: the challenger's block
+/// runs in a mode that is dearer, and cold for its first packets, and the guest's window of packets in flight feels
+/// it. Once a choice holds, a close candidate is probed once per <see cref="MaxInterval"/> packets and a clear loser
+/// far less often, and two clock reads are taken for a few hundredths of a percent of the packets; between probes a
+/// packet costs one countdown. Where two modes are within a few percent of each other, the estimates may put them
+/// either way round from probe to probe, and adaptive then spends part of the time in the slightly dearer one
+/// (<see cref="AdaptiveSizeClass.PacketsByMode"/> shows how much).</para>
 /// <para><b>Invariants.</b> Estimates are compared only once every mode of a probe has a full window, and a window's
 /// samples are all of one mode and one class. Nothing allocates after a class's first packet.</para>
 /// </remarks>
@@ -62,19 +74,25 @@ public sealed class AdaptiveModeSelector
     /// <summary>Packets per mode in the first probe (<see cref="FirstWindow"/> timed after as many untimed).</summary>
     public const int FirstBlock = 2 * FirstWindow;
 
-    /// <summary>Packets of a class between two probes, once settled (the first probes come sooner: see
-    /// <see cref="FirstInterval"/>).</summary>
+    /// <summary>Packets of a class between two turns once its code is compiled in its final tier and
+    /// <see cref="ClearLoss"/> applies; also the interval a class returns to after a switch, so the new choice is
+    /// checked soon.</summary>
     public const int ProbeEvery = 32768;
 
-    /// <summary>Packets before a class's second probe; the interval doubles with each probe up to
-    /// <see cref="ProbeEvery"/>, so a choice made while the code was still being compiled is soon checked again.</summary>
+    /// <summary>Packets before a class's second turn; the interval doubles with each turn (a probe, or a turn a clear
+    /// loser skips) up to <see cref="MaxInterval"/>, so a choice made while the code was still being compiled is soon
+    /// checked again, and a choice that holds costs less and less to keep.</summary>
     public const int FirstInterval = 1024;
+
+    /// <summary>The longest interval between two turns: with three other candidates, each is looked at once per
+    /// 786,432 packets of its class (a third of a second of 64-byte packets here, a few seconds of 64 KiB ones).</summary>
+    public const int MaxInterval = 262144;
 
     /// <summary>A candidate that lost a probe by more than this factor skips its next turns — and those intervals go
     /// without a probe — as many as it was times dearer (rounded up, less one), doubled each time it loses so, up to
     /// <see cref="MaxBackoff"/>; it is probed at its normal rate again once it comes close. A mode ten times dearer
-    /// (a per-grant <c>mmap</c>) then wastes about 0.1 % of netback's work, and is still looked at again now and
-    /// then.</summary>
+    /// (a per-grant <c>mmap</c>) then wastes a few hundredths of a percent of netback's work, and is still looked at
+    /// again now and then.</summary>
     public const double ClearLoss = 1.25;
 
     /// <summary><see cref="ClearLoss"/> while a class's probes are still frequent (the code may not be compiled in
@@ -87,10 +105,22 @@ public sealed class AdaptiveModeSelector
     /// <summary>How much cheaper a probed mode must be to take over (hysteresis against noise).</summary>
     public const double Margin = 0.02;
 
+    /// <summary>The factor by which a mode's cost may move from one of its probes to the next before every estimate is
+    /// taken for stale: the turns start over at <see cref="FirstInterval"/> and no candidate skips one. A cost moves
+    /// that much when its code is compiled in a better tier — a mode timed in its first tier can look several times
+    /// dearer, the first probe comes that early, and a challenger's code, run only in probes, reaches the last tier
+    /// later than the chosen mode's — or when a neighbour starts to share the core; a probe's noise moves it by a
+    /// third now and then, which is why the factor is not smaller.</summary>
+    public const double Drift = 2;
+
     private static readonly NetbackMode[] CandidateModes =
         [NetbackMode.Copy, NetbackMode.MapForeign, NetbackMode.MapDestructor, NetbackMode.CopyHeaderMapRest];
 
     private readonly SizeClass?[] _classes = new SizeClass?[32];
+
+    /// <summary>What <see cref="Choose"/> reads between probes, by class: kept apart from <see cref="SizeClass"/> so
+    /// the per-packet path touches one small struct (a countdown and a mode) and nothing else.</summary>
+    private readonly Countdown[] _countdowns = new Countdown[32];
 
     /// <summary>The fixed modes adaptive chooses between.</summary>
     public static IReadOnlyList<NetbackMode> Candidates => CandidateModes;
@@ -103,12 +133,13 @@ public sealed class AdaptiveModeSelector
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public NetbackMode Choose(int size, out bool timed)
     {
-        // Between probes (almost every packet): one countdown and the class's mode.
-        if (_classes[ClassOf(size)] is { } c && --c.UntilProbe > 0)
+        // Between probes (almost every packet): one countdown and the class's mode. A class not seen yet has a
+        // countdown of zero, so its first packet takes the slow path too.
+        ref Countdown d = ref _countdowns[ClassOf(size)];
+        if (--d.Left > 0)
         {
-            c.Packets++;
             timed = false;
-            return c.CurrentMode;
+            return d.Mode;
         }
 
         return ChooseSlowly(size, out timed);
@@ -117,15 +148,21 @@ public sealed class AdaptiveModeSelector
     /// <summary>A probe's turn (starting the probe if the countdown ran out), or a class's first packet.</summary>
     private NetbackMode ChooseSlowly(int size, out bool timed)
     {
-        SizeClass c = _classes[ClassOf(size)] ??= new SizeClass();
-        c.Packets++;
+        int k = ClassOf(size);
+        SizeClass c = _classes[k] ??= new SizeClass(_countdowns, k);
+        int m;
         if (c.ProbeTurn < 0 && !c.StartPairwiseProbe())
         {
             timed = false;
-            return c.CurrentMode;
+            m = c.Current;
+        }
+        else
+        {
+            m = c.NextProbeTurn(out timed);
         }
 
-        return CandidateModes[c.NextProbeTurn(out timed)];
+        c.CountSlow(m);
+        return CandidateModes[m];
     }
 
     /// <summary>A timed packet's cost: netback's work on one packet of <paramref name="size"/> bytes in
@@ -163,7 +200,17 @@ public sealed class AdaptiveModeSelector
             }
 
             int max = k >= 30 ? int.MaxValue : (2 << k) - 1;
-            list.Add(new AdaptiveSizeClass(1 << k, max, c.Settled ? CandidateModes[c.Current] : null, c.Packets, c.Probes, c.Switches, costs));
+            var byMode = new Dictionary<NetbackMode, long>();
+            for (int m = 0; m < CandidateModes.Length; m++)
+            {
+                byMode[CandidateModes[m]] = c.PacketsIn(m);
+            }
+
+            list.Add(new AdaptiveSizeClass(1 << k, max, c.Settled ? CandidateModes[c.Current] : null, c.Packets, c.Probes, c.Switches, costs)
+            {
+                PacketsByMode = byMode,
+                Restarts = c.Restarts,
+            });
         }
 
         return list;
@@ -181,9 +228,16 @@ public sealed class AdaptiveModeSelector
         private int _window = FirstWindow;
         private int _roundRobin = -1;
         private int _setSize;
+        private readonly Countdown[] _countdowns;
+        private readonly int _k;
+        private readonly long[] _byMode = new long[CandidateModes.Length];
+        private long _fastBefore;
+        private bool _moved;
 
-        public SizeClass()
+        public SizeClass(Countdown[] countdowns, int k)
         {
+            _countdowns = countdowns;
+            _k = k;
             int n = CandidateModes.Length;
             _samples = new long[n][];
             for (int m = 0; m < n; m++)
@@ -213,7 +267,16 @@ public sealed class AdaptiveModeSelector
 
         /// <summary>The candidate in use between probes (index into the candidates); copy until the first probe is
         /// decided.</summary>
-        public int Current { get; private set; }
+        public int Current
+        {
+            get;
+            private set
+            {
+                Flush(); // the packets counted down so far went in the mode until now
+                field = value;
+                Fast.Mode = CandidateModes[value];
+            }
+        }
 
         /// <summary>True once the first probe was decided.</summary>
         public bool Settled { get; private set; }
@@ -222,17 +285,56 @@ public sealed class AdaptiveModeSelector
         public int ProbeTurn { get; private set; }
 
         /// <summary>Packets until the next probe (counted down by <see cref="Choose"/>; zero or less while one
-        /// runs).</summary>
-        public int UntilProbe { get; set; }
+        /// runs). Set only through here, so the packets counted down are added up.</summary>
+        public int UntilProbe
+        {
+            get => Fast.Left;
+            set
+            {
+                Flush();
+                Fast.Left = value;
+                Fast.From = value;
+            }
+        }
 
-        /// <summary>The mode of <see cref="Current"/>.</summary>
-        public NetbackMode CurrentMode => CandidateModes[Current];
+        /// <summary>Packets that took the slow path: probes, countdowns running out, the first.</summary>
+        public long SlowPackets { get; private set; }
 
-        public long Packets { get; set; }
+        /// <summary>Every packet of the class: the slow ones and those <see cref="Choose"/> counted down.</summary>
+        public long Packets => SlowPackets + _fastBefore + FastSoFar;
+
+        /// <summary>A packet that took the slow path, in candidate <paramref name="m"/>.</summary>
+        public void CountSlow(int m)
+        {
+            SlowPackets++;
+            _byMode[m]++;
+        }
+
+        /// <summary>Packets of the class sent in candidate <paramref name="m"/> so far.</summary>
+        public long PacketsIn(int m) => _byMode[m] + (m == Current ? FastSoFar : 0);
+
+        /// <summary>Moves the packets counted down so far into the totals (in the current mode), so the countdown
+        /// or the mode can change.</summary>
+        private void Flush()
+        {
+            long fast = FastSoFar;
+            _fastBefore += fast;
+            _byMode[Current] += fast;
+            Fast.From = Math.Max(Fast.Left, 0);
+        }
+
+        private ref Countdown Fast => ref _countdowns[_k];
+
+        /// <summary>Packets that passed the running countdown on the fast path: all but the last of it once it ran
+        /// out (that one took the slow path).</summary>
+        private long FastSoFar => Fast.Left > 0 ? Fast.From - Fast.Left : Math.Max(0, Fast.From - 1);
 
         public long Probes { get; private set; }
 
         public long Switches { get; private set; }
+
+        /// <summary>Times the turns started over because the chosen mode's cost moved (<see cref="Drift"/>).</summary>
+        public long Restarts { get; private set; }
 
         /// <summary>Packets between the probe running (or the last) and the next.</summary>
         public int Interval { get; private set; } = FirstInterval;
@@ -254,7 +356,7 @@ public sealed class AdaptiveModeSelector
                 if (_skips[other] > 0)
                 {
                     _skips[other]--;
-                    UntilProbe = Interval;
+                    EndTurn();
                     return false;
                 }
             }
@@ -281,11 +383,17 @@ public sealed class AdaptiveModeSelector
             if (ProbeTurn >= block * _setSize)
             {
                 ProbeTurn = -1;
-                UntilProbe = Interval;
-                Interval = Math.Min(ProbeEvery, Interval * 2);
+                EndTurn();
             }
 
             return m;
+        }
+
+        /// <summary>A turn is over (probed or skipped): the next comes after the interval, which doubles.</summary>
+        private void EndTurn()
+        {
+            UntilProbe = Interval;
+            Interval = Math.Min(MaxInterval, Interval * 2);
         }
 
         public void Add(int m, long ticks)
@@ -310,7 +418,9 @@ public sealed class AdaptiveModeSelector
                 sum += s[i];
             }
 
+            double before = Estimate[m];
             Estimate[m] = sum / (double)kept;
+            _moved |= before > 0 && (Estimate[m] > before * Drift || Estimate[m] < before / Drift);
             for (int i = 0; i < _setSize; i++)
             {
                 if (_count[_set[i]] < _window)
@@ -346,6 +456,12 @@ public sealed class AdaptiveModeSelector
                 return;
             }
 
+            if (_moved)
+            {
+                _moved = false;
+                StartOver();
+            }
+
             int other = _set[1];
             if (Estimate[other] < Estimate[Current] * (1 - Margin))
             {
@@ -361,11 +477,23 @@ public sealed class AdaptiveModeSelector
                 Switches++;
                 _backoff[other] = 1;
                 _challenger = -1;
+                Interval = Math.Min(Interval, ProbeEvery); // things changed: the new choice is checked soon
+                UntilProbe = Math.Min(UntilProbe, Interval);
                 return;
             }
 
             _challenger = -1;
             Judge(other);
+        }
+
+        /// <summary>A mode's cost moved by a factor of more than <see cref="Drift"/>: the turns start over.</summary>
+        private void StartOver()
+        {
+            Restarts++;
+            Interval = FirstInterval;
+            UntilProbe = Math.Min(UntilProbe, Interval);
+            Array.Clear(_skips);
+            Array.Fill(_backoff, 1);
         }
 
         /// <summary>A candidate that lost to the chosen mode: a clear loser skips turns in proportion to how much
@@ -385,5 +513,13 @@ public sealed class AdaptiveModeSelector
                 _backoff[loser] = 1;
             }
         }
+    }
+
+    /// <summary>A class's per-packet state: packets left until the next probe and the mode until then.</summary>
+    private struct Countdown
+    {
+        public int Left;
+        public int From;
+        public NetbackMode Mode;
     }
 }

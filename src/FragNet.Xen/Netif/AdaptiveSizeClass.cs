@@ -6,10 +6,19 @@ namespace FragNet.Xen.Netif;
 /// <param name="MaxSize">Largest packet of the class.</param>
 /// <param name="Chosen">The mode in use; null while nothing has been measured yet.</param>
 /// <param name="Packets">Packets of the class so far.</param>
-/// <param name="Probes">Probe windows run (each candidate once to start, then one every
-/// <see cref="AdaptiveModeSelector.ProbeEvery"/> packets).</param>
+/// <param name="Probes">Probes run: the first (every candidate), then one per turn that was not skipped (another
+/// candidate against the chosen one; see <see cref="AdaptiveModeSelector.FirstInterval"/>).</param>
 /// <param name="Switches">Times the chosen mode changed after the first choice.</param>
 /// <param name="NsPerPacket">The last estimate per candidate mode, in nanoseconds of netback's work per packet
 /// (absent: not measured yet).</param>
 public sealed record AdaptiveSizeClass(
-    int MinSize, int MaxSize, NetbackMode? Chosen, long Packets, long Probes, long Switches, IReadOnlyDictionary<NetbackMode, double> NsPerPacket);
+    int MinSize, int MaxSize, NetbackMode? Chosen, long Packets, long Probes, long Switches, IReadOnlyDictionary<NetbackMode, double> NsPerPacket)
+{
+    /// <summary>Packets of the class so far by the mode they were sent in (probes included); they add up to
+    /// <see cref="Packets"/>.</summary>
+    public IReadOnlyDictionary<NetbackMode, long> PacketsByMode { get; init; } = new Dictionary<NetbackMode, long>();
+
+    /// <summary>Times the class's turns started over because a mode's cost moved by a factor of more than
+    /// <see cref="AdaptiveModeSelector.Drift"/> between two probes.</summary>
+    public long Restarts { get; init; }
+}
