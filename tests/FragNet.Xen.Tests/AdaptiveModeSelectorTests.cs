@@ -155,6 +155,10 @@ public sealed class AdaptiveModeSelectorTests
 
         Assert.Equal(NetbackMode.MapDestructor, Chosen(s));
         AdaptiveSizeClass before = Assert.Single(s.Report(1_000_000_000));
+
+        // Until the switch, map-destructor only ran in probes: its first block and whole blocks after. The packets
+        // counted down before the switch went in map-foreign, the mode of their countdown.
+        Assert.Equal(0, (before.PacketsByMode[NetbackMode.MapDestructor] - AdaptiveModeSelector.FirstBlock) % AdaptiveModeSelector.Block);
         int untimed = 0;
         while (true)
         {
@@ -191,17 +195,18 @@ public sealed class AdaptiveModeSelectorTests
             [NetbackMode.CopyHeaderMapRest] = 9000,
         };
         var s = new AdaptiveModeSelector();
-        Run(s, 64, 3000, m => costs[m]);
+        Run(s, 64, 600_000, m => costs[m]); // turns once per MaxInterval by now
         Assert.Equal(NetbackMode.Copy, Chosen(s));
 
-        // Compiled in its last tier, everything is cheaper, and copy-header-map-rest the cheapest. Copy's next probe
-        // finds it four times cheaper: the turns start over, and copy-header-map-rest is probed at once, not after
-        // half a million packets.
+        // Everything gets cheaper (a neighbour left the core), and copy-header-map-rest the cheapest. The next probe
+        // finds its modes four times cheaper: the turns start over at once — the countdown too — and
+        // copy-header-map-rest, which was skipping its turns, is probed within a few thousand packets, not after
+        // another half million.
         costs[NetbackMode.Copy] = 500;
         costs[NetbackMode.MapForeign] = 600;
         costs[NetbackMode.MapDestructor] = 700;
         costs[NetbackMode.CopyHeaderMapRest] = 300;
-        Run(s, 64, 30_000, m => costs[m]);
+        Run(s, 64, AdaptiveModeSelector.MaxInterval + 20_000, m => costs[m]);
         AdaptiveSizeClass c = Assert.Single(s.Report(1_000_000_000));
         Assert.Equal(NetbackMode.CopyHeaderMapRest, c.Chosen);
         Assert.InRange(c.Restarts, 1, 4); // at most once for each mode found to have moved
@@ -356,6 +361,13 @@ public sealed class AdaptiveModeSelectorTests
         long timedCount = 0;
         for (int i = 0; i < 10_000_000; i++)
         {
+            if (i == 100_000)
+            {
+                // Far worse in the first probe already (by EarlyClearLoss): no mapping mode was probed since.
+                AdaptiveSizeClass young = Assert.Single(s.Report(1_000_000_000));
+                Assert.All(young.PacketsByMode.Where(kv => kv.Key != NetbackMode.Copy), kv => Assert.Equal(AdaptiveModeSelector.FirstBlock, kv.Value));
+            }
+
             NetbackMode m = s.Choose(1500, out bool timed);
             long cost = m == NetbackMode.Copy ? 500 : 5000;
             work += i >= 1_000_000 ? cost : 0;
