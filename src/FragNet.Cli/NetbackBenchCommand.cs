@@ -225,9 +225,10 @@ internal static class NetbackBenchCommand
 
         if (into is not null)
         {
+            double elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
             into.Packets += packets;
-            into.Seconds += Stopwatch.GetElapsedTime(start).TotalSeconds;
-            into.SliceSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            into.Seconds += elapsed;
+            into.SliceSeconds = elapsed;
             into.CpuNs += (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalNanoseconds;
         }
     }

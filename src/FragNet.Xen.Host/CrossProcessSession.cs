@@ -331,7 +331,7 @@ public static class CrossProcessSession
             SliceGbps.Add(seconds > 0 ? (b.Bytes - a.Bytes) * 8.0 / seconds / 1e9 : 0);
             Packets += b.Packets - a.Packets;
             Bytes += b.Bytes - a.Bytes;
-            Seconds += (b.At - a.At).TotalSeconds;
+            Seconds += seconds;
             CpuNanoseconds += (b.Cpu - a.Cpu).TotalNanoseconds;
             BytesCopied += b.Copied - a.Copied;
             GrantMaps += b.Maps - a.Maps;

@@ -231,7 +231,6 @@ public sealed class AdaptiveModeSelector
         private readonly Countdown[] _countdowns;
         private readonly int _k;
         private readonly long[] _byMode = new long[CandidateModes.Length];
-        private long _fastBefore;
         private bool _moved;
 
         public SizeClass(Countdown[] countdowns, int k)
@@ -297,29 +296,21 @@ public sealed class AdaptiveModeSelector
             }
         }
 
-        /// <summary>Packets that took the slow path: probes, countdowns running out, the first.</summary>
-        public long SlowPackets { get; private set; }
+        /// <summary>Every packet of the class: those counted in a mode and those the running countdown passed.</summary>
+        public long Packets => _byMode.Sum() + FastSoFar;
 
-        /// <summary>Every packet of the class: the slow ones and those <see cref="Choose"/> counted down.</summary>
-        public long Packets => SlowPackets + _fastBefore + FastSoFar;
-
-        /// <summary>A packet that took the slow path, in candidate <paramref name="m"/>.</summary>
-        public void CountSlow(int m)
-        {
-            SlowPackets++;
-            _byMode[m]++;
-        }
+        /// <summary>A packet that took the slow path (a probe's, a countdown's last, the first), in candidate
+        /// <paramref name="m"/>.</summary>
+        public void CountSlow(int m) => _byMode[m]++;
 
         /// <summary>Packets of the class sent in candidate <paramref name="m"/> so far.</summary>
         public long PacketsIn(int m) => _byMode[m] + (m == Current ? FastSoFar : 0);
 
-        /// <summary>Moves the packets counted down so far into the totals (in the current mode), so the countdown
-        /// or the mode can change.</summary>
+        /// <summary>Moves the packets counted down so far into the current mode's count, so the countdown or the
+        /// mode can change.</summary>
         private void Flush()
         {
-            long fast = FastSoFar;
-            _fastBefore += fast;
-            _byMode[Current] += fast;
+            _byMode[Current] += FastSoFar;
             Fast.From = Math.Max(Fast.Left, 0);
         }
 
@@ -333,7 +324,7 @@ public sealed class AdaptiveModeSelector
 
         public long Switches { get; private set; }
 
-        /// <summary>Times the turns started over because the chosen mode's cost moved (<see cref="Drift"/>).</summary>
+        /// <summary>Times the turns started over because a mode's cost moved (<see cref="Drift"/>).</summary>
         public long Restarts { get; private set; }
 
         /// <summary>Packets between the probe running (or the last) and the next.</summary>
@@ -477,8 +468,7 @@ public sealed class AdaptiveModeSelector
                 Switches++;
                 _backoff[other] = 1;
                 _challenger = -1;
-                Interval = Math.Min(Interval, ProbeEvery); // things changed: the new choice is checked soon
-                UntilProbe = Math.Min(UntilProbe, Interval);
+                ShortenTurns(ProbeEvery); // things changed: the new choice is checked soon
                 return;
             }
 
@@ -486,12 +476,18 @@ public sealed class AdaptiveModeSelector
             Judge(other);
         }
 
+        /// <summary>The interval becomes at most <paramref name="interval"/>, the running countdown too.</summary>
+        private void ShortenTurns(int interval)
+        {
+            Interval = Math.Min(Interval, interval);
+            UntilProbe = Math.Min(UntilProbe, Interval);
+        }
+
         /// <summary>A mode's cost moved by a factor of more than <see cref="Drift"/>: the turns start over.</summary>
         private void StartOver()
         {
             Restarts++;
-            Interval = FirstInterval;
-            UntilProbe = Math.Min(UntilProbe, Interval);
+            ShortenTurns(FirstInterval);
             Array.Clear(_skips);
             Array.Fill(_backoff, 1);
         }
