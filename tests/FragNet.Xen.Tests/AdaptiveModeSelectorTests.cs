@@ -352,7 +352,7 @@ public sealed class AdaptiveModeSelectorTests
     }
 
     [Fact]
-    public void A_mode_ten_times_dearer_is_probed_so_rarely_that_it_wastes_about_a_tenth_of_a_percent()
+    public void A_mode_ten_times_dearer_is_looked_at_so_rarely_and_so_briefly_that_it_wastes_about_a_hundredth_of_a_percent()
     {
         // The per-grant model: a map (an mmap and a munmap) costs ten times a copy.
         var s = new AdaptiveModeSelector();
@@ -380,11 +380,135 @@ public sealed class AdaptiveModeSelectorTests
         }
 
         Assert.Equal(NetbackMode.Copy, Chosen(s));
-        Assert.InRange(wasted / (double)work, 1e-6, 0.0015); // never zero: a loser is still looked at now and then
+        Assert.InRange(wasted / (double)work, 1e-6, 0.0002); // never zero: a loser is still looked at now and then
 
-        // The turns a loser skips time nothing either: every timed packet belongs to a probe.
+        // The turns a loser skips time nothing either, and when its turn comes it gets a quick look (the first probe's
+        // short blocks): every timed packet belongs to a probe, and every probe after the first is a short one.
         AdaptiveSizeClass c = Assert.Single(s.Report(1_000_000_000));
-        Assert.Equal((4 * AdaptiveModeSelector.FirstWindow) + ((c.Probes - 1) * 2 * AdaptiveModeSelector.Window), timedCount);
+        Assert.Equal((4 + ((c.Probes - 1) * 2)) * AdaptiveModeSelector.FirstWindow, timedCount);
+    }
+
+    [Fact]
+    public void A_far_loser_gets_quick_looks_and_one_that_came_close_is_probed_in_full_at_once()
+    {
+        // Map-foreign five times dearer than copy (far: beyond EarlyClearLoss), until it is suddenly the cheapest.
+        var s = new AdaptiveModeSelector();
+        long mapForeign = 2500;
+        long Cost(NetbackMode m) => m switch
+        {
+            NetbackMode.Copy => 500,
+            NetbackMode.MapForeign => mapForeign,
+            _ => 700,
+        };
+        Run(s, 1500, 3_000_000, Cost);
+        Assert.Equal(NetbackMode.Copy, Chosen(s));
+
+        mapForeign = 300;
+        var runs = new List<int>(); // lengths of the runs of consecutive map-foreign packets
+        NetbackMode previous = NetbackMode.Copy;
+        for (int i = 0; i < 20_000_000 && Chosen(s) != NetbackMode.MapForeign; i++)
+        {
+            NetbackMode m = s.Choose(1500, out bool timed);
+            if (m == NetbackMode.MapForeign)
+            {
+                if (previous != m)
+                {
+                    runs.Add(0);
+                }
+
+                runs[^1]++;
+            }
+
+            previous = m;
+            if (timed)
+            {
+                s.Record(1500, m, Cost(m));
+            }
+        }
+
+        // A quick look (a short block) found it close; the pair was probed in full at once (a first win) and again
+        // (the second): then it took over.
+        Assert.Equal(NetbackMode.MapForeign, Chosen(s));
+        Assert.Equal([AdaptiveModeSelector.FirstBlock, AdaptiveModeSelector.Block, AdaptiveModeSelector.Block], runs);
+
+        // Before that, every look at it since the first probe was a quick one.
+        AdaptiveSizeClass c = Assert.Single(s.Report(1_000_000_000));
+        long looks = c.PacketsByMode[NetbackMode.MapForeign] - (2 * AdaptiveModeSelector.Block);
+        Assert.Equal(0, looks % AdaptiveModeSelector.FirstBlock);
+        Assert.True(looks / AdaptiveModeSelector.FirstBlock >= 3, $"{looks} packets in quick looks");
+    }
+
+    [Fact]
+    public void While_young_a_class_is_probed_at_least_once_per_YoungInterval_and_after_its_youth_the_turns_thin_out()
+    {
+        // One packet per microsecond; a youth of two seconds. Map-foreign is three times dearer than copy: a clear
+        // loser once grown up, not a far one.
+        var clock = new ScriptedClock();
+        var s = new AdaptiveModeSelector(clock, Duration.FromSeconds(2));
+        Assert.Equal(2_000_000, s.Youth);
+        long Cost(NetbackMode m) => m == NetbackMode.Copy ? 500 : m == NetbackMode.MapForeign ? 1500 : 600;
+        (int Longest, long MapForeignTimed) Phase(int packets)
+        {
+            int longest = 0;
+            int run = 0;
+            long mapForeignTimed = 0;
+            for (int i = 0; i < packets; i++)
+            {
+                clock.Ticks++;
+                NetbackMode m = s.Choose(1500, out bool timed);
+                run = timed ? 0 : run + 1;
+                longest = Math.Max(longest, run);
+                if (timed)
+                {
+                    mapForeignTimed += m == NetbackMode.MapForeign ? 1 : 0;
+                    s.Record(1500, m, Cost(m));
+                }
+            }
+
+            return (longest, mapForeignTimed);
+        }
+
+        (int youngLongest, long youngMapForeign) = Phase(1_900_000);
+        Assert.Equal(NetbackMode.Copy, Chosen(s));
+        Assert.Equal(AdaptiveModeSelector.YoungInterval - 1 + AdaptiveModeSelector.WarmIn, youngLongest);
+        Assert.True(youngMapForeign >= 30 * AdaptiveModeSelector.Window, $"map-foreign timed {youngMapForeign} times while young");
+
+        // Grown up (the first probe after two seconds): the turns double up to MaxInterval, and map-foreign, a clear
+        // loser now, skips its turns (and no probe runs in their place: a stretch without one can span several).
+        Phase(1_000_000);
+        (int grownLongest, long grownMapForeign) = Phase(4_000_000);
+        Assert.True(grownLongest >= AdaptiveModeSelector.MaxInterval - 1 + AdaptiveModeSelector.WarmIn, $"{grownLongest} packets untimed");
+        Assert.True(grownMapForeign <= 2 * AdaptiveModeSelector.Window, $"map-foreign timed {grownMapForeign} times once grown up");
+    }
+
+    [Fact]
+    public void A_challenger_timed_while_its_code_was_cold_is_judged_again_on_compiled_code_while_the_class_is_young()
+    {
+        // Map-foreign looks three times dearer than copy for its first 0.3 s (its code is being compiled), then is
+        // the cheapest. One packet per microsecond.
+        static AdaptiveModeSelector Run600k(AdaptiveModeSelector s, ScriptedClock clock)
+        {
+            for (int i = 0; i < 600_000; i++)
+            {
+                clock.Ticks++;
+                NetbackMode m = s.Choose(1500, out bool timed);
+                if (timed)
+                {
+                    long mapForeign = clock.Ticks < 300_000 ? 1500 : 400;
+                    s.Record(1500, m, m == NetbackMode.Copy ? 500 : m == NetbackMode.MapForeign ? mapForeign : 600);
+                }
+            }
+
+            return s;
+        }
+
+        var youngClock = new ScriptedClock();
+        AdaptiveModeSelector young = Run600k(new AdaptiveModeSelector(youngClock, Duration.FromMilliseconds(1500)), youngClock);
+        Assert.Equal(NetbackMode.MapForeign, Chosen(young));
+
+        // Without a youth the turns have thinned out by then, and map-foreign's next turn has not come yet.
+        AdaptiveModeSelector grown = Run600k(new AdaptiveModeSelector(), new ScriptedClock());
+        Assert.Equal(NetbackMode.Copy, Chosen(grown));
     }
 
     [Fact]
@@ -410,5 +534,13 @@ public sealed class AdaptiveModeSelectorTests
                 s.Record(size, m, cost(m));
             }
         }
+    }
+
+    /// <summary>A clock the test moves by hand, in microseconds.</summary>
+    private sealed class ScriptedClock : IWorkClock
+    {
+        public long Ticks { get; set; }
+
+        public long TicksPerSecond => 1_000_000;
     }
 }

@@ -41,6 +41,24 @@ namespace FragNet.Xen.Netif;
 /// candidate skips one. This is what corrects a choice made while the code was young — the first probe runs in the
 /// JIT's first tier, where a mode can look several times dearer than it will be, and a challenger's code, run only in
 /// probes, reaches the last tier later than the chosen mode's.</para>
+/// <para><b>Youth.</b> Drift alone is too slow to undo what the JIT does early on. The runtime compiles a method three
+/// times — quickly, then instrumented, then with what the instrumentation saw — each step after the method has been
+/// called a few dozen times and the process has been quiet for a tenth of a second. The chosen mode's code runs on
+/// every packet and is done within a few hundred milliseconds; a challenger's code runs only in probes, and by the time
+/// it is done, the turns have thinned out and the next probe of it may be seconds away. Measured cross-process at
+/// 1500 B, premapped, 1 s per mode, adaptive finished three runs of five copying (or half copying) at 0.7 of map-foreign's
+/// throughput, its estimate of map-foreign three times too dear; with the JIT's tiers turned off it chose map-foreign
+/// every time. So for its first <see cref="Youth"/> of the clock's time a class is young: its turns come at least once
+/// per <see cref="YoungInterval"/> packets, so every candidate's code keeps being called, is compiled in its final tier
+/// like the chosen mode's, and is judged again on that code within a few tens of milliseconds; only a far worse
+/// candidate (<see cref="EarlyClearLoss"/>) skips turns. When the youth is over the turns thin out as before. (Starting
+/// the turns over at the end of the youth was tried: it probed the per-grant <c>mmap</c> modes again and cost 1–3 % at
+/// 64 KiB per grant.)</para>
+/// <para><b>Quick looks at far losers.</b> A candidate that lost by more than <see cref="EarlyClearLoss"/> — a
+/// per-grant <c>mmap</c> at 64 KiB costs ten times a copy — is probed, when its turn comes, in the first probe's short
+/// blocks: enough to see that it is still far worse, at an eighth of the price. If it came within that factor, the pair
+/// is probed again at once in full blocks, and that probe decides as any other. Without this, a restart (a drift) cost
+/// one full block of each <c>mmap</c> mode, 2 % of a 5 s run at 64 KiB per grant.</para>
 /// <para><b>Cost of learning.</b> The price of a probe is mostly not its timing but the switch: the challenger's block
 /// runs in a mode that is dearer, and cold for its first packets, and the guest's window of packets in flight feels
 /// it. Once a choice holds, a close candidate is probed once per <see cref="MaxInterval"/> packets and a clear loser
@@ -113,14 +131,40 @@ public sealed class AdaptiveModeSelector
     /// third now and then, which is why the factor is not smaller.</summary>
     public const double Drift = 2;
 
+    /// <summary>The longest interval between two turns while a class is young (see <see cref="Youth"/>): each other
+    /// candidate is looked at once per 49,152 packets of the class, often enough that its code, run only in probes, is
+    /// called and compiled in its final tier like the chosen mode's.</summary>
+    public const int YoungInterval = 16384;
+
     private static readonly NetbackMode[] CandidateModes =
         [NetbackMode.Copy, NetbackMode.MapForeign, NetbackMode.MapDestructor, NetbackMode.CopyHeaderMapRest];
 
     private readonly SizeClass?[] _classes = new SizeClass?[32];
+    private readonly IWorkClock? _clock;
+    private readonly long _youthTicks;
 
     /// <summary>What <see cref="Choose"/> reads between probes, by class: kept apart from <see cref="SizeClass"/> so
     /// the per-packet path touches one small struct (a countdown and a mode) and nothing else.</summary>
     private readonly Countdown[] _countdowns = new Countdown[32];
+
+    /// <summary>A selector whose classes are grown up from the start: no clock is read (for tests of the turns).</summary>
+    public AdaptiveModeSelector()
+    {
+    }
+
+    /// <summary>A selector whose classes stay young for <paramref name="youth"/> of <paramref name="clock"/>'s time
+    /// from their first packet (see <see cref="Youth"/>); the clock is read once when a class is made and once at the
+    /// end of each of its probes while it is young.</summary>
+    public AdaptiveModeSelector(IWorkClock clock, Duration youth)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        ArgumentOutOfRangeException.ThrowIfNegative(youth.TotalMicroseconds, nameof(youth));
+        _clock = clock;
+        _youthTicks = (long)(youth.TotalSeconds * clock.TicksPerSecond);
+    }
+
+    /// <summary>How long a class stays young, in the clock's ticks (0: never young).</summary>
+    public long Youth => _youthTicks;
 
     /// <summary>The fixed modes adaptive chooses between.</summary>
     public static IReadOnlyList<NetbackMode> Candidates => CandidateModes;
@@ -149,7 +193,7 @@ public sealed class AdaptiveModeSelector
     private NetbackMode ChooseSlowly(int size, out bool timed)
     {
         int k = ClassOf(size);
-        SizeClass c = _classes[k] ??= new SizeClass(_countdowns, k);
+        SizeClass c = _classes[k] ??= new SizeClass(this, k);
         int m;
         if (c.ProbeTurn < 0 && !c.StartPairwiseProbe())
         {
@@ -210,6 +254,7 @@ public sealed class AdaptiveModeSelector
             {
                 PacketsByMode = byMode,
                 Restarts = c.Restarts,
+                Young = c.Young,
             });
         }
 
@@ -224,19 +269,24 @@ public sealed class AdaptiveModeSelector
         private readonly int[] _set;
         private readonly int[] _skips;
         private readonly int[] _backoff;
+        private readonly bool[] _far;
         private int _challenger = -1;
+        private int _recheck = -1;
         private int _window = FirstWindow;
         private int _roundRobin = -1;
         private int _setSize;
-        private readonly Countdown[] _countdowns;
+        private readonly AdaptiveModeSelector _owner;
         private readonly int _k;
         private readonly long[] _byMode = new long[CandidateModes.Length];
+        private readonly long _bornAt;
         private bool _moved;
 
-        public SizeClass(Countdown[] countdowns, int k)
+        public SizeClass(AdaptiveModeSelector owner, int k)
         {
-            _countdowns = countdowns;
+            _owner = owner;
             _k = k;
+            Young = owner._youthTicks > 0;
+            _bornAt = Young ? owner._clock!.Ticks : 0;
             int n = CandidateModes.Length;
             _samples = new long[n][];
             for (int m = 0; m < n; m++)
@@ -249,6 +299,7 @@ public sealed class AdaptiveModeSelector
             _skips = new int[n];
             _backoff = new int[n];
             Array.Fill(_backoff, 1);
+            _far = new bool[n];
             Estimate = new double[n];
             Array.Fill(Estimate, -1);
             for (int m = 0; m < n; m++)
@@ -314,7 +365,7 @@ public sealed class AdaptiveModeSelector
             Fast.From = Math.Max(Fast.Left, 0);
         }
 
-        private ref Countdown Fast => ref _countdowns[_k];
+        private ref Countdown Fast => ref _owner._countdowns[_k];
 
         /// <summary>Packets that passed the running countdown on the fast path: all but the last of it once it ran
         /// out (that one took the slow path).</summary>
@@ -327,6 +378,9 @@ public sealed class AdaptiveModeSelector
         /// <summary>Times the turns started over because a mode's cost moved (<see cref="Drift"/>).</summary>
         public long Restarts { get; private set; }
 
+        /// <summary>True until the end of the first probe after <see cref="Youth"/> has passed.</summary>
+        public bool Young { get; private set; }
+
         /// <summary>Packets between the probe running (or the last) and the next.</summary>
         public int Interval { get; private set; } = FirstInterval;
 
@@ -334,7 +388,8 @@ public sealed class AdaptiveModeSelector
         /// skips this turn: then no probe runs this interval. False if none started.</summary>
         public bool StartPairwiseProbe()
         {
-            int other = _challenger;
+            int other = _challenger >= 0 ? _challenger : _recheck;
+            _recheck = -1;
             if (other < 0)
             {
                 do
@@ -355,7 +410,7 @@ public sealed class AdaptiveModeSelector
             _set[0] = Current;
             _set[1] = other;
             _setSize = 2;
-            _window = Window;
+            _window = _far[other] ? FirstWindow : Window; // a far loser gets a quick look
             _count[Current] = 0;
             _count[other] = 0;
             ProbeTurn = 0;
@@ -384,7 +439,7 @@ public sealed class AdaptiveModeSelector
         private void EndTurn()
         {
             UntilProbe = Interval;
-            Interval = Math.Min(MaxInterval, Interval * 2);
+            Interval = Math.Min(Young ? YoungInterval : MaxInterval, Interval * 2);
         }
 
         public void Add(int m, long ticks)
@@ -447,6 +502,11 @@ public sealed class AdaptiveModeSelector
                 return;
             }
 
+            if (Young && _owner._clock!.Ticks - _bornAt >= _owner._youthTicks)
+            {
+                Young = false; // every candidate's code has had the time to be compiled in its final tier
+            }
+
             if (_moved)
             {
                 _moved = false;
@@ -454,6 +514,21 @@ public sealed class AdaptiveModeSelector
             }
 
             int other = _set[1];
+            if (_window == FirstWindow)
+            {
+                if (Estimate[other] > Estimate[Current] * EarlyClearLoss)
+                {
+                    Judge(other); // still far worse: back to skipping turns
+                    return;
+                }
+
+                // It came close: it is probed in full at once, and that probe decides as any other.
+                _far[other] = false;
+                _recheck = other;
+                UntilProbe = Math.Min(UntilProbe, 1);
+                return;
+            }
+
             if (Estimate[other] < Estimate[Current] * (1 - Margin))
             {
                 if (_challenger != other)
@@ -499,6 +574,7 @@ public sealed class AdaptiveModeSelector
             // While probes are still frequent the estimates come from code still being compiled, which can make a
             // mode look a few times dearer than it is; only a far worse one (a per-grant mmap) is held back then.
             double ratio = Estimate[loser] / Estimate[Current];
+            _far[loser] = ratio > EarlyClearLoss;
             if (ratio > (Interval >= ProbeEvery ? ClearLoss : EarlyClearLoss))
             {
                 _skips[loser] = (int)Math.Min(MaxBackoff, _backoff[loser] * Math.Ceiling(ratio - 1));

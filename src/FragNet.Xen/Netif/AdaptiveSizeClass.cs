@@ -21,4 +21,8 @@ public sealed record AdaptiveSizeClass(
     /// <summary>Times the class's turns started over because a mode's cost moved by a factor of more than
     /// <see cref="AdaptiveModeSelector.Drift"/> between two probes.</summary>
     public long Restarts { get; init; }
+
+    /// <summary>True while the class is young (<see cref="AdaptiveModeSelector.Youth"/>): its turns come at least
+    /// once per <see cref="AdaptiveModeSelector.YoungInterval"/> packets.</summary>
+    public bool Young { get; init; }
 }

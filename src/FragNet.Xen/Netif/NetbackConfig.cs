@@ -32,6 +32,12 @@ public sealed record NetbackConfig
     /// <see cref="AdaptiveThreshold"/>.</summary>
     public IWorkClock? WorkClock { get; init; }
 
+    /// <summary>For <see cref="NetbackMode.Adaptive"/> with a <see cref="WorkClock"/>: how long, from a size class's
+    /// first packet, its probes stay frequent (at least one per <see cref="AdaptiveModeSelector.YoungInterval"/>
+    /// packets), because the runtime is still compiling the code of the modes it tries (see Youth in
+    /// <see cref="AdaptiveModeSelector"/>). Zero: never.</summary>
+    public Duration AdaptiveYouth { get; init; } = Duration.FromMilliseconds(1500);
+
     /// <summary>Requests handled per poll (the NAPI budget), so one guest cannot starve another.</summary>
     public int Budget { get; init; } = 64;
 }

@@ -54,7 +54,7 @@ public sealed partial class Vif : INetDevice
         _cache = cache;
         _config = config ?? new NetbackConfig();
         Mode = _config.Mode;
-        _selector = _config.WorkClock is null ? null : new AdaptiveModeSelector();
+        _selector = _config.WorkClock is null ? null : new AdaptiveModeSelector(_config.WorkClock, _config.AdaptiveYouth);
         Name = $"vif{guest.Id}.0";
         Address = new EthernetAddress([0xfe, 0xff, 0xff, 0xff, 0xff, (byte)guest.Id]);
         BackendPath = $"backend/vif/{guest.Id}/0";
