@@ -195,7 +195,7 @@ public sealed class AdaptiveModeSelectorTests
             [NetbackMode.CopyHeaderMapRest] = 9000,
         };
         var s = new AdaptiveModeSelector();
-        Run(s, 64, 600_000, m => costs[m]); // turns once per MaxInterval by now
+        Run(s, 64, 10_000_000, m => costs[m]); // turns once per MaxInterval by now, and a dozen turns skipped or more
         Assert.Equal(NetbackMode.Copy, Chosen(s));
 
         // Everything gets cheaper (a neighbour left the core), and copy-header-map-rest the cheapest. The next probe
@@ -405,6 +405,7 @@ public sealed class AdaptiveModeSelectorTests
 
         mapForeign = 300;
         var runs = new List<int>(); // lengths of the runs of consecutive map-foreign packets
+        var starts = new List<int>(); // and where each began
         NetbackMode previous = NetbackMode.Copy;
         for (int i = 0; i < 20_000_000 && Chosen(s) != NetbackMode.MapForeign; i++)
         {
@@ -414,6 +415,7 @@ public sealed class AdaptiveModeSelectorTests
                 if (previous != m)
                 {
                     runs.Add(0);
+                    starts.Add(i);
                 }
 
                 runs[^1]++;
@@ -429,7 +431,11 @@ public sealed class AdaptiveModeSelectorTests
         // A quick look (a short block) found it close; the pair was probed in full at once (a first win) and again
         // (the second): then it took over.
         Assert.Equal(NetbackMode.MapForeign, Chosen(s));
-        Assert.Equal([AdaptiveModeSelector.FirstBlock, AdaptiveModeSelector.Block, AdaptiveModeSelector.Block], runs);
+        Assert.Equal([AdaptiveModeSelector.FirstBlock, AdaptiveModeSelector.Block, AdaptiveModeSelector.Block], runs.TakeLast(3));
+
+        // At once: after the quick look only copy's short block ran, and after the first full probe copy's full block.
+        Assert.Equal(AdaptiveModeSelector.FirstBlock + AdaptiveModeSelector.FirstBlock, starts[^2] - starts[^3]);
+        Assert.Equal(2 * AdaptiveModeSelector.Block, starts[^1] - starts[^2]);
 
         // Before that, every look at it since the first probe was a quick one.
         AdaptiveSizeClass c = Assert.Single(s.Report(1_000_000_000));
@@ -443,7 +449,7 @@ public sealed class AdaptiveModeSelectorTests
     {
         // One packet per microsecond; a youth of two seconds. Map-foreign is three times dearer than copy: a clear
         // loser once grown up, not a far one.
-        var clock = new ScriptedClock();
+        var clock = new ScriptedClock { Ticks = 5_000_000 }; // the class is born five seconds into the clock
         var s = new AdaptiveModeSelector(clock, Duration.FromSeconds(2));
         Assert.Equal(2_000_000, s.Youth);
         long Cost(NetbackMode m) => m == NetbackMode.Copy ? 500 : m == NetbackMode.MapForeign ? 1500 : 600;
@@ -509,6 +515,15 @@ public sealed class AdaptiveModeSelectorTests
         // Without a youth the turns have thinned out by then, and map-foreign's next turn has not come yet.
         AdaptiveModeSelector grown = Run600k(new AdaptiveModeSelector(), new ScriptedClock());
         Assert.Equal(NetbackMode.Copy, Chosen(grown));
+    }
+
+    [Fact]
+    public void A_youth_needs_a_clock_and_cannot_be_negative()
+    {
+        Assert.Throws<ArgumentNullException>(() => new AdaptiveModeSelector(null!, Duration.FromSeconds(1)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new AdaptiveModeSelector(new ScriptedClock(), Duration.FromMicroseconds(-1)));
+        Assert.Equal(0, new AdaptiveModeSelector(new ScriptedClock(), Duration.Zero).Youth);
+        Assert.Equal(0, new AdaptiveModeSelector().Youth);
     }
 
     [Fact]
