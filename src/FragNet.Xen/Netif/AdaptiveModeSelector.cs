@@ -144,8 +144,9 @@ public sealed class AdaptiveModeSelector
     private readonly long _youthTicks;
 
     /// <summary>What <see cref="Choose"/> reads between probes, by class: kept apart from <see cref="SizeClass"/> so
-    /// the per-packet path touches one small struct (a countdown and a mode) and nothing else.</summary>
-    private readonly Countdown[] _countdowns = new Countdown[32];
+    /// the per-packet path touches one small struct (a countdown and a mode) and nothing else — held inline in this
+    /// object, not in an array of its own, so that is one cache line and no bounds to load.</summary>
+    private Countdowns _countdowns;
 
     /// <summary>A selector whose classes are grown up from the start: no clock is read (for tests of the turns).</summary>
     public AdaptiveModeSelector()
@@ -585,6 +586,13 @@ public sealed class AdaptiveModeSelector
                 _backoff[loser] = 1;
             }
         }
+    }
+
+    /// <summary>One <see cref="Countdown"/> per size class, inline.</summary>
+    [InlineArray(32)]
+    private struct Countdowns
+    {
+        private Countdown _first;
     }
 
     /// <summary>A class's per-packet state: packets left until the next probe and the mode until then.</summary>
