@@ -167,22 +167,23 @@ internal static class NetbackBenchCommand
             }
 
             IReadOnlyList<AdaptiveSizeClass> warmedUp = [];
-            for (int slice = 0, rounds = (int)Math.Ceiling(seconds / 0.04); slice < (rounds + 12) * n; slice++)
+            int warmUp = 12 * n; // the first 12 rounds (half a second) warm every mode up
+            for (int slice = 0, rounds = (int)Math.Ceiling(seconds / 0.04); slice < (rounds * n) + warmUp; slice++)
             {
-                if (slice == 12 * n)
+                if (slice == warmUp)
                 {
                     warmedUp = bench.AdaptiveClasses;
                 }
 
                 int current = ModeRotation.ModeAt(slice, n);
                 bench.Mode = modes[current];
-                RunFor(bench, 0.004);
-                bool warm = slice >= 12 * n; // the first 12 rounds (half a second) warm every mode up
+                RunFor(bench, 0.004, timeCpu: false);
+                bool warm = slice >= warmUp;
                 var before = new Counters(bench);
-                RunFor(bench, 0.04, warm ? sums[current] : null);
+                Timed t = RunFor(bench, 0.04, timeCpu: warm);
                 if (warm)
                 {
-                    sums[current].Add(before, new Counters(bench));
+                    sums[current].Add(before, new Counters(bench), t);
                 }
             }
 
@@ -211,27 +212,24 @@ internal static class NetbackBenchCommand
         return m;
     }
 
-    /// <summary>Runs <paramref name="bench"/> for <paramref name="seconds"/> of wall time, timing it into
-    /// <paramref name="into"/> if given.</summary>
-    private static void RunFor(NetbackBench bench, double seconds, Slices? into = null)
+    /// <summary>Runs <paramref name="bench"/> for <paramref name="seconds"/> of wall time; returns the packets, the
+    /// wall time and (if <paramref name="timeCpu"/>) the process's CPU time it took.</summary>
+    private static Timed RunFor(NetbackBench bench, double seconds, bool timeCpu)
     {
         long start = Stopwatch.GetTimestamp();
-        TimeSpan cpu = into is null ? default : Process.GetCurrentProcess().TotalProcessorTime;
+        TimeSpan cpu = timeCpu ? Process.GetCurrentProcess().TotalProcessorTime : default;
         long packets = 0;
         while (Stopwatch.GetElapsedTime(start).TotalSeconds < seconds)
         {
             packets += bench.Run(64);
         }
 
-        if (into is not null)
-        {
-            double elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            into.Packets += packets;
-            into.Seconds += elapsed;
-            into.SliceSeconds = elapsed;
-            into.CpuNs += (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalNanoseconds;
-        }
+        double elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        return new Timed(packets, elapsed, timeCpu ? (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalNanoseconds : 0);
     }
+
+    /// <summary>What one <see cref="RunFor"/> took.</summary>
+    private readonly record struct Timed(long Packets, double Seconds, double CpuNs);
 
     /// <summary>The bench's counters at one moment.</summary>
     private readonly record struct Counters(long Bytes, long Copied, long Maps, long Copies)
@@ -245,11 +243,11 @@ internal static class NetbackBenchCommand
     /// <summary>One mode's measured slices, summed.</summary>
     private sealed class Slices
     {
-        public long Packets { get; set; }
+        public long Packets { get; private set; }
 
-        public double Seconds { get; set; }
+        public double Seconds { get; private set; }
 
-        public double CpuNs { get; set; }
+        public double CpuNs { get; private set; }
 
         public long Bytes { get; private set; }
 
@@ -259,14 +257,15 @@ internal static class NetbackBenchCommand
 
         public long Copies { get; private set; }
 
-        /// <summary>Length of the slice being added (set by <see cref="RunFor"/>).</summary>
-        public double SliceSeconds { get; set; }
-
         public List<double> SliceGbps { get; } = [];
 
-        public void Add(Counters a, Counters b)
+        /// <summary>Adds one slice: the counters before and after it, and what running it took.</summary>
+        public void Add(Counters a, Counters b, Timed t)
         {
-            SliceGbps.Add(SliceSeconds > 0 ? (b.Bytes - a.Bytes) * 8.0 / SliceSeconds / 1e9 : 0);
+            SliceGbps.Add(t.Seconds > 0 ? (b.Bytes - a.Bytes) * 8.0 / t.Seconds / 1e9 : 0);
+            Packets += t.Packets;
+            Seconds += t.Seconds;
+            CpuNs += t.CpuNs;
             Bytes += b.Bytes - a.Bytes;
             Copied += b.Copied - a.Copied;
             Maps += b.Maps - a.Maps;

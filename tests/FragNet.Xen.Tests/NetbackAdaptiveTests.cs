@@ -74,37 +74,17 @@ public sealed class NetbackAdaptiveTests
     [Fact]
     public void A_size_class_is_young_for_the_configured_youth_of_the_work_clock()
     {
-        // The work clock reads one tick per packet handed over (TicksPerSecond 1e9: a youth of 5 µs is 5,000 ticks).
-        XenPair? pair = null;
-        var clock = new WorkMeter(() => pair!.Back.TxPackets);
+        // The work clock reads one tick per byte handed over (TicksPerSecond 1e9: a youth of 5 µs is 5,000 ticks, a few
+        // packets of 1500 B; one of 1 s is 666,666 packets).
         foreach ((long youthUs, bool young) in new[] { (5L, false), (0L, false), (1_000_000L, true) })
         {
-            pair = new XenPair(new NetbackConfig
-            {
-                Mode = NetbackMode.Adaptive,
-                HoldLimit = null,
-                WorkClock = clock,
-                AdaptiveYouth = Duration.FromMicroseconds(youthUs),
-            });
-            pair.Front.Paused = true;
-            pair.Back.Receiver = (skb, _) => skb.Consume();
-            var guest = new GuestTransmitter(pair.Guest, pair.Dom0.Id, pair.Front.TxRing!, XenPair.ScratchFrame,
-                pair.Guest.FrameCount - XenPair.ScratchFrame, GuestWorkload.Bench, 1500, seed: 1);
-            var now = Instant.FromSeconds(1);
-            while (pair.Back.TxPackets < 20_000)
-            {
-                guest.Produce(20_000 - pair.Back.TxPackets);
-                now += Duration.FromMicroseconds(1);
-                pair.Back.Poll(now);
-                pair.Back.Poll(now);
-                guest.Reclaim();
-            }
-
-            Assert.Equal(young, Assert.Single(pair.Back.AdaptiveClasses()).Young);
-            guest.EndGrants();
-            pair.Front.Paused = false;
-            pair.Dispose();
-            Assert.True(pair.Leaks.IsClean, pair.Leaks.ToString());
+            NetbackBench? bench = null;
+            var clock = new WorkMeter(() => bench!.Bytes);
+            bench = new NetbackBench(NetbackMode.Adaptive, 1500, clock, adaptiveYouth: Duration.FromMicroseconds(youthUs));
+            Assert.Equal(20_000, bench.Run(20_000));
+            Assert.Equal(young, Assert.Single(bench.AdaptiveClasses).Young);
+            bench.Dispose();
+            Assert.True(bench.Leaks.IsClean, bench.Leaks.ToString());
         }
     }
 

@@ -20,9 +20,12 @@ public sealed class NetbackBench : IDisposable
     /// <param name="workClock">For adaptive mode: the clock it prices its work with (null: the fixed threshold).</param>
     /// <param name="workload">What the guest sends: <see cref="GuestWorkload.Bench"/> (one size) or
     /// <see cref="GuestWorkload.Mix"/> (small packets and packets of <paramref name="size"/> in turn).</param>
-    public NetbackBench(NetbackMode mode, int size, IWorkClock? workClock = null, GuestWorkload workload = GuestWorkload.Bench)
+    /// <param name="adaptiveYouth">For adaptive mode with a work clock: <see cref="NetbackConfig.AdaptiveYouth"/>
+    /// (null: its default).</param>
+    public NetbackBench(NetbackMode mode, int size, IWorkClock? workClock = null, GuestWorkload workload = GuestWorkload.Bench, Duration? adaptiveYouth = null)
     {
-        _pair = new XenPair(new NetbackConfig { Mode = mode, HoldLimit = null, WorkClock = workClock });
+        var config = new NetbackConfig { Mode = mode, HoldLimit = null, WorkClock = workClock };
+        _pair = new XenPair(adaptiveYouth is { } youth ? config with { AdaptiveYouth = youth } : config);
         _pair.Front.Paused = true; // the bench is the guest now
         _pair.Back.Receiver = (skb, _) => skb.Consume();
         _guest = new GuestTransmitter(_pair.Guest, _pair.Dom0.Id, _pair.Front.TxRing!, XenPair.ScratchFrame,
